@@ -1,0 +1,30 @@
+//! The agent's own state as the UI shows it.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::UiError;
+
+/// The agent's presence status.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum Presence {
+    Available,
+    Busy,
+    Away,
+    DoNotDisturb,
+    Offline,
+}
+
+/// Everything the main window needs to draw the agent's state, sent whole on every change.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct AgentView {
+    pub presence: Presence,
+    /// True while the policy core forbids presence changes (an emergency call).
+    pub presence_locked: bool,
+    /// Where the app keeps its data, shown in settings.
+    pub data_dir: String,
+    /// A problem with the data folder that the agent should see; the app still runs.
+    pub storage_problem: Option<UiError>,
+}

@@ -1,0 +1,61 @@
+//! Edge types: the only types of the product that derive `Serialize`.
+//!
+//! Everything that crosses the Tauri IPC boundary or the back office's HTTP API is
+//! declared here, once, and the UI's TypeScript declarations are generated from these
+//! declarations by [`typescript_bindings`]. The checked-in file
+//! `ui/src/generated/wire.ts` must equal its output; a test fails when it is stale, and
+//! `cargo xtask gen-types` rewrites it.
+//!
+//! Main types: [`Presence`], [`AgentView`], [`UiError`] with its [`ErrorCode`].
+
+mod agent;
+mod error;
+
+pub use agent::{AgentView, Presence};
+pub use error::{ErrorCode, UiError};
+
+use ts_rs::{Config, TS};
+
+/// The path of the generated TypeScript file, relative to the workspace root.
+pub const TYPESCRIPT_PATH: &str = "ui/src/generated/wire.ts";
+
+/// The TypeScript declarations of every edge type, as one module.
+pub fn typescript_bindings() -> String {
+    // Integers are small (counts, milliseconds): plain `number` is what the UI wants.
+    let cfg = Config::new().with_large_int("number");
+    let decls = [
+        Presence::decl(&cfg),
+        ErrorCode::decl(&cfg),
+        UiError::decl(&cfg),
+        AgentView::decl(&cfg),
+    ];
+    let mut out = String::from(
+        "// Generated from crates/wire by `cargo xtask gen-types`. Do not edit by hand.\n",
+    );
+    for decl in decls {
+        out.push_str("\nexport ");
+        out.push_str(&decl);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[test]
+    fn generated_typescript_is_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(TYPESCRIPT_PATH);
+        let on_disk = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        assert!(
+            on_disk == typescript_bindings(),
+            "{} is stale: run `cargo xtask gen-types`",
+            path.display()
+        );
+    }
+}
