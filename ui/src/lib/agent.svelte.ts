@@ -1,0 +1,103 @@
+import type { AgentView, Presence, UiError } from '../generated/wire';
+import { toUiError, type Backend, type Unsubscribe } from './backend/backend';
+
+/**
+ * The agent's state as the UI sees it: the latest view from the core, and what went wrong.
+ * The core decides; this only asks and shows.
+ */
+export class AgentState {
+  view = $state<AgentView | null>(null);
+  /** The first view could not be loaded. */
+  loadError = $state<UiError | null>(null);
+  /** The last presence change was refused or failed. */
+  presenceError = $state<UiError | null>(null);
+  /** A presence change is in flight. */
+  changingPresence = $state(false);
+
+  readonly #backend: Backend;
+  #request = 0;
+  /** Number of views received from the core's event stream. */
+  #events = 0;
+
+  constructor(backend: Backend) {
+    this.#backend = backend;
+  }
+
+  /**
+   * Subscribes to the core's updates, then loads the first view.
+   * Returns a function that stops the subscription, even if it is still being set up.
+   */
+  start(): () => void {
+    // An object, not a `let`: it is flipped by the returned closure while the task awaits.
+    const life = { stopped: false, unsubscribe: null as Unsubscribe | null };
+
+    void (async () => {
+      try {
+        const unsubscribe = await this.#backend.onAgentView((view) => {
+          if (life.stopped) return;
+          this.#events += 1;
+          this.view = view;
+          this.loadError = null;
+        });
+        if (life.stopped) {
+          unsubscribe();
+          return;
+        }
+        life.unsubscribe = unsubscribe;
+      } catch (error) {
+        if (!life.stopped) this.loadError = toUiError(error);
+        return;
+      }
+      await this.load();
+    })();
+
+    return () => {
+      life.stopped = true;
+      life.unsubscribe?.();
+      life.unsubscribe = null;
+    };
+  }
+
+  /** Loads the current view (again, after a failure). */
+  async load(): Promise<void> {
+    const eventsBefore = this.#events;
+    try {
+      const view = await this.#backend.agentView();
+      // An event that arrived meanwhile is at least as new as this answer.
+      if (this.#events === eventsBefore) this.view = view;
+      this.loadError = null;
+    } catch (error) {
+      if (this.view === null) this.loadError = toUiError(error);
+    }
+  }
+
+  /** True when the core currently allows the agent to change presence. */
+  get canChangePresence(): boolean {
+    return this.view !== null && !this.view.presenceLocked;
+  }
+
+  async setPresence(presence: Presence): Promise<void> {
+    if (!this.canChangePresence) return;
+    if (this.view?.presence === presence && !this.changingPresence) {
+      this.presenceError = null;
+      return;
+    }
+    const request = ++this.#request;
+    this.changingPresence = true;
+    try {
+      const view = await this.#backend.setPresence(presence);
+      if (request !== this.#request) return;
+      this.view = view;
+      this.presenceError = null;
+    } catch (error) {
+      if (request !== this.#request) return;
+      this.presenceError = toUiError(error);
+    } finally {
+      if (request === this.#request) this.changingPresence = false;
+    }
+  }
+
+  dismissPresenceError(): void {
+    this.presenceError = null;
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The one interface between the UI and whatever runs the agent's session.
+ *
+ * Transports:
+ * - `TauriBackend` (./tauri.ts): Tauri IPC (`invoke` and `listen`) inside the desktop app.
+ * - HTTP + WebSocket: for the web console served by the back office to a browser. It is
+ *   not written yet; it will implement this same interface, so components never know
+ *   which transport they talk to.
+ * - `FakeBackend` (./fake.ts): in memory, for vitest only.
+ *
+ * All wire types come from `src/generated/wire.ts`, generated from the Rust edge types.
+ */
+import type { AgentView, Presence, UiError } from '../../generated/wire';
+
+/** Stops a subscription. Safe to call more than once. */
+export type Unsubscribe = () => void;
+
+export interface Backend {
+  /** The agent's current view (Tauri command `agent_view`). */
+  agentView(): Promise<AgentView>;
+
+  /**
+   * Asks the core to change the agent's presence (Tauri command `set_presence`).
+   * Resolves with the new view; rejects with a {@link BackendError} carrying the
+   * core's typed error (for example `PresenceLocked`).
+   */
+  setPresence(presence: Presence): Promise<AgentView>;
+
+  /**
+   * Calls `handler` with every new view the core publishes (Tauri event `agent-view`).
+   * Resolves once the subscription is active.
+   */
+  onAgentView(handler: (view: AgentView) => void): Promise<Unsubscribe>;
+}
+
+/** A typed error from the backend. The UI branches on `code`, never on the message. */
+export class BackendError extends Error {
+  readonly uiError: UiError;
+
+  constructor(uiError: UiError) {
+    super(uiError.message);
+    this.name = 'BackendError';
+    this.uiError = uiError;
+  }
+}
+
+function isUiError(value: unknown): value is UiError {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.code === 'string' && typeof v.message === 'string';
+}
+
+/**
+ * Normalises anything a transport may reject with into a {@link UiError}: the core's own
+ * `{code, message}` object is kept as is; anything else (a transport failure, a string
+ * from the IPC layer) becomes an `Internal` error with a readable message.
+ */
+export function toUiError(error: unknown): UiError {
+  if (error instanceof BackendError) return error.uiError;
+  if (isUiError(error)) return { code: error.code, message: error.message };
+  if (error instanceof Error && error.message) return { code: 'Internal', message: error.message };
+  if (typeof error === 'string' && error) return { code: 'Internal', message: error };
+  return { code: 'Internal', message: 'Unexpected error from the backend.' };
+}

@@ -1,0 +1,45 @@
+import { invoke } from '@tauri-apps/api/core';
+import { listen } from '@tauri-apps/api/event';
+import type { AgentView, Presence } from '../../generated/wire';
+import { BackendError, toUiError, type Backend, type Unsubscribe } from './backend';
+
+/** Names shared with src-tauri. Changing one means changing the Rust side too. */
+export const COMMAND_AGENT_VIEW = 'agent_view';
+export const COMMAND_SET_PRESENCE = 'set_presence';
+export const EVENT_AGENT_VIEW = 'agent-view';
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    throw new BackendError(toUiError(error));
+  }
+}
+
+/** The backend inside the desktop app: Tauri IPC to the Rust engine. */
+export class TauriBackend implements Backend {
+  agentView(): Promise<AgentView> {
+    return call<AgentView>(COMMAND_AGENT_VIEW);
+  }
+
+  setPresence(presence: Presence): Promise<AgentView> {
+    return call<AgentView>(COMMAND_SET_PRESENCE, { presence });
+  }
+
+  async onAgentView(handler: (view: AgentView) => void): Promise<Unsubscribe> {
+    const unlisten = await listen<AgentView>(EVENT_AGENT_VIEW, (event) => {
+      handler(event.payload);
+    });
+    let active = true;
+    return () => {
+      if (!active) return;
+      active = false;
+      unlisten();
+    };
+  }
+}
+
+/** True when the page runs inside a Tauri webview. */
+export function isTauri(win: object): boolean {
+  return '__TAURI_INTERNALS__' in win;
+}
