@@ -1,8 +1,9 @@
 //! The agent's presence as the tenant sees it.
 
 /// The statuses an agent can hold. The order is the order the UI lists them in.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub enum Presence {
+    #[default]
     Available,
     Busy,
     Away,
