@@ -1,13 +1,34 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
+import type { Plugin } from 'vite';
+import { cspProblems } from './tools/csp.ts';
+
+/** Fails the build when an emitted HTML page would break the app's strict CSP. */
+function strictCsp(): Plugin {
+  return {
+    name: 'softphone:strict-csp',
+    apply: 'build',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'asset' || !file.fileName.endsWith('.html')) continue;
+        const html = typeof file.source === 'string' ? file.source : new TextDecoder().decode(file.source);
+        const problems = cspProblems(html);
+        if (problems.length > 0) {
+          this.error(`${file.fileName} would break the CSP: ${problems.join('; ')}`);
+        }
+      }
+    },
+  };
+}
 
 // The bundle is loaded by the Tauri webview from its own files (and later served by the
 // back office to a browser) under a strict CSP: default-src 'self', no inline scripts,
 // styles only from CSS files. So: relative base, no CDN, CSS emitted as files.
 export default defineConfig({
   base: './',
-  plugins: [svelte({ emitCss: true }), svelteTesting()],
+  plugins: [svelte({ emitCss: true }), svelteTesting(), strictCsp()],
   clearScreen: false,
   server: {
     port: 5173,
@@ -26,7 +47,7 @@ export default defineConfig({
   },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'tools/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
     restoreMocks: true,
   },
