@@ -185,11 +185,7 @@ impl Core {
         let Some(call) = self.call(call_id) else {
             return;
         };
-        let class = if call.kind == CallKind::Ordinary {
-            CallClass::Ordinary
-        } else {
-            CallClass::Emergency
-        };
+        let class = call.class();
         match recording_allowed(class, self.config.recording) {
             Ok(()) if self.config.recording == RecordingPolicy::Always => {
                 out.push(Output::StartRecording { call_id });
@@ -248,11 +244,7 @@ impl Core {
                 }));
             }
         }
-        let class = if call.kind == CallKind::Ordinary {
-            CallClass::Ordinary
-        } else {
-            CallClass::Emergency
-        };
+        let class = call.class();
         let keep = Keep::decide(FinishedCall {
             call_id,
             class,

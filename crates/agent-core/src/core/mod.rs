@@ -16,7 +16,7 @@ use crate::durable::{ConversationKind, DurableState, OngoingEmergency};
 use crate::emergency::{Callback, LocationCheck, Notification, NotificationEvent, Readiness};
 use crate::io::{CallId, CoreConfig, CoreError, EmergencyPanel, Input, Output, Target};
 use crate::presence::Presence;
-use crate::recording::Direction;
+use crate::recording::{CallClass, Direction};
 use crate::time::Millis;
 
 /// What kind of call, for the policy.
@@ -39,7 +39,7 @@ enum CallState {
     Held,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 struct Call {
     id: CallId,
     direction: Direction,
@@ -51,7 +51,30 @@ struct Call {
     recorded: bool,
 }
 
+impl std::fmt::Debug for Call {
+    // `remote` is a phone number: kept out of Debug output (E7).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("id", &self.id)
+            .field("direction", &self.direction)
+            .field("kind", &self.kind)
+            .field("state", &self.state)
+            .field("started_at", &self.started_at)
+            .field("answered_at", &self.answered_at)
+            .field("recorded", &self.recorded)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Call {
+    /// E7: 911, 933 and emergency callbacks (answered or not) are emergency calls.
+    fn class(&self) -> CallClass {
+        match self.kind {
+            CallKind::Ordinary => CallClass::Ordinary,
+            CallKind::Emergency(_) | CallKind::Callback => CallClass::Emergency,
+        }
+    }
+
     /// E4/E7/E8 apply from the dial action for 911/933, from the answer for callbacks.
     fn is_emergency_conversation(&self) -> bool {
         match self.kind {
