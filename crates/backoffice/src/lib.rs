@@ -5,4 +5,33 @@
 //! the supervisors' live feed, users and roles, and the HTTP API with its web console.
 //! It shares only the `wire` types with the desktop app.
 //!
-//! This crate is at its beginning; see ARCHITECTURE.md for what exists today.
+//! What exists today (the foundations of issue 4):
+//!
+//! * [`Backoffice`]: the service handle. Its operations are grouped by feature:
+//!   numbers ([`numbers`]: search, orders, inventory, deletion queue), voice connectors
+//!   ([`connectors`]) and callback leases with the callback pool ([`leases`]).
+//! * [`Store`]: SQLite (a file, WAL, foreign keys on) or PostgreSQL, chosen by URL,
+//!   migrated on connect; one repository layer for both (see [`storage`]).
+//! * [`Clock`]: injected time; [`SystemClock`] in production, [`ManualClock`] in tests.
+//! * [`NumberSupplier`]: the carrier side of numbers; [`BuiltinSupplier`] serves an
+//!   embedded catalogue of realistic numbers.
+//! * [`Error`]: every refusal names the field and the rule id of BACKOFFICE.md (A2).
+//!
+//! Rule ids (N1..N11, V1..V3, E5, E6) in the docs point at BACKOFFICE.md and
+//! EMERGENCY.md; tests are named after them.
+
+pub mod clock;
+pub mod connectors;
+pub mod e164;
+pub mod error;
+pub mod leases;
+pub mod numbers;
+pub mod redact;
+mod service;
+pub mod storage;
+
+pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
+pub use error::{Error, Result};
+pub use numbers::{BuiltinSupplier, NumberSupplier};
+pub use service::{Account, Backoffice};
+pub use storage::{Backend, Store};

@@ -1,0 +1,293 @@
+//! Emergency callback leases (E5, E6) taken from the callback pool (V3).
+//!
+//! A lease row is the whole truth: the primary key on the number and the unique key on
+//! (account, agent) make a double lease impossible in the database itself; expiry is a
+//! time on the row, compared with the injected clock, so a lease outlives any restart
+//! and returns to the pool by itself when its time has passed.
+
+mod pool;
+
+pub use pool::PoolStatus;
+
+use std::time::Duration;
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, Executor, Row};
+
+use crate::clock::Timestamp;
+use crate::error::{Error, Result};
+use crate::redact::Redacted;
+use crate::service::Backoffice;
+
+/// E5: a callback number stays the agent's for 60 minutes after the emergency call ends.
+pub const CALLBACK_WINDOW: Duration = Duration::from_secs(60 * 60);
+
+/// While the call is in progress the lease has no end yet; this guard bounds it in case
+/// the end of the call is never reported (the app crashed for good), so a pool number is
+/// not lost forever. A later take by the same agent or `end_call` replaces it.
+pub const IN_CALL_GUARD: Duration = Duration::from_secs(12 * 60 * 60);
+
+const LEASE_COLUMNS: &str = "e164, account_id, agent_id, taken_at, call_ended_at, expires_at";
+
+/// A callback number held by one agent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lease {
+    pub e164: String,
+    pub account_id: String,
+    pub agent_id: String,
+    pub taken_at: Timestamp,
+    /// None while the emergency call is in progress.
+    pub call_ended_at: Option<Timestamp>,
+    /// When the number returns to the pool.
+    pub expires_at: Timestamp,
+}
+
+impl Lease {
+    fn from_row(r: &AnyRow) -> Result<Self> {
+        Ok(Self {
+            e164: r.try_get(0)?,
+            account_id: r.try_get(1)?,
+            agent_id: r.try_get(2)?,
+            taken_at: Timestamp::from_millis(r.try_get(3)?),
+            call_ended_at: r.try_get::<Option<i64>, _>(4)?.map(Timestamp::from_millis),
+            expires_at: Timestamp::from_millis(r.try_get(5)?),
+        })
+    }
+}
+
+/// Why no pool number could be leased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FallbackReason {
+    /// The tenant has no callback pool.
+    NoPool,
+    /// Every pool number is leased.
+    PoolExhausted,
+}
+
+/// The answer to a lease request (E5): a pool number, or the fallback to use instead.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LeaseOutcome {
+    Leased(Lease),
+    /// Use the agent's own number if there is one, else the site's fixed emergency
+    /// callback number (configured on the app's side). Shown and logged by the caller.
+    Fallback {
+        reason: FallbackReason,
+        agent_number: Option<String>,
+    },
+}
+
+/// The lease on `e164` active at `now`, if any.
+pub(crate) async fn active_lease<'e, E>(
+    exec: E,
+    e164: &str,
+    now: Timestamp,
+) -> Result<Option<Lease>>
+where
+    E: Executor<'e, Database = Any>,
+{
+    let sql = format!("SELECT {LEASE_COLUMNS} FROM leases WHERE e164 = $1 AND expires_at > $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(e164)
+        .bind(now.as_millis())
+        .fetch_optional(exec)
+        .await?;
+    row.as_ref().map(Lease::from_row).transpose()
+}
+
+/// N11: refuses `action` on a number that holds an active lease, saying until when.
+pub(crate) async fn refuse_if_leased<'e, E>(
+    exec: E,
+    e164: &str,
+    now: Timestamp,
+    action: &'static str,
+) -> Result<()>
+where
+    E: Executor<'e, Database = Any>,
+{
+    match active_lease(exec, e164, now).await? {
+        Some(l) => Err(Error::LeaseActive {
+            number: e164.to_owned(),
+            action,
+            until: l.expires_at,
+            rule: "N11",
+        }),
+        None => Ok(()),
+    }
+}
+
+impl Backoffice {
+    /// E5: gives `agent` a callback number from the pool. Idempotent per agent: inside
+    /// the window the same agent keeps the same number. Atomic: one number is never
+    /// leased to two agents. When none can be had, says which fallback to use.
+    pub async fn take_lease(&self, account: &str, agent: &str) -> Result<LeaseOutcome> {
+        if agent.is_empty() {
+            return Err(Error::invalid("agent_id", "E5", "must not be empty"));
+        }
+        // On PostgreSQL two requests of the same agent can race to insert; the unique
+        // key refuses the second, which then finds the first's lease.
+        let mut attempt = 0;
+        loop {
+            match self.try_take_lease(account, agent).await {
+                Err(e) if e.is_unique_violation() && attempt < 5 => attempt += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn try_take_lease(&self, account: &str, agent: &str) -> Result<LeaseOutcome> {
+        let now = self.now();
+        let guard = now.plus(IN_CALL_GUARD);
+        let mut tx = self.store.begin_write().await?;
+        let sql = format!(
+            "SELECT {LEASE_COLUMNS} FROM leases WHERE account_id = $1 AND agent_id = $2{}",
+            self.store.for_update()
+        );
+        let mine = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(agent)
+            .fetch_optional(&mut *tx)
+            .await?;
+        if let Some(mine) = mine.as_ref().map(Lease::from_row).transpose()? {
+            if mine.expires_at > now {
+                // Dialling again inside the window: same number, a call in progress again.
+                let expires = mine.expires_at.max(guard);
+                let sql = format!("UPDATE leases SET call_ended_at = NULL, expires_at = $1 WHERE e164 = $2 RETURNING {LEASE_COLUMNS}");
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(expires.as_millis())
+                    .bind(&mine.e164)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                return Ok(LeaseOutcome::Leased(Lease::from_row(&row)?));
+            }
+            sqlx::query("DELETE FROM leases WHERE e164 = $1")
+                .bind(&mine.e164)
+                .execute(&mut *tx)
+                .await?;
+        }
+        let skip_locked = match self.store.backend() {
+            crate::storage::Backend::Postgres => " FOR UPDATE OF p SKIP LOCKED",
+            crate::storage::Backend::Sqlite => "",
+        };
+        let sql = format!(
+            "SELECT p.e164 FROM callback_pool p JOIN numbers n ON n.e164 = p.e164 \
+             LEFT JOIN leases l ON l.e164 = p.e164 \
+             WHERE p.account_id = $1 AND n.status IN ('Unassigned', 'Assigned') \
+             AND (l.e164 IS NULL OR l.expires_at <= $2) \
+             ORDER BY p.last_leased_at, p.e164 LIMIT 1{skip_locked}"
+        );
+        let pick: Option<String> = sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(now.as_millis())
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(e164) = pick else {
+            tx.commit().await?;
+            return self.fallback(account, agent).await;
+        };
+        sqlx::query("DELETE FROM leases WHERE e164 = $1 AND expires_at <= $2")
+            .bind(&e164)
+            .bind(now.as_millis())
+            .execute(&mut *tx)
+            .await?;
+        let sql = format!(
+            "INSERT INTO leases (e164, account_id, agent_id, taken_at, expires_at) VALUES ($1, $2, $3, $4, $5) \
+             RETURNING {LEASE_COLUMNS}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(&e164)
+            .bind(account)
+            .bind(agent)
+            .bind(now.as_millis())
+            .bind(guard.as_millis())
+            .fetch_one(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE callback_pool SET last_leased_at = $1 WHERE e164 = $2")
+            .bind(now.as_millis())
+            .bind(&e164)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        tracing::info!(number = %Redacted(&e164), "emergency callback lease taken");
+        Ok(LeaseOutcome::Leased(Lease::from_row(&row)?))
+    }
+
+    async fn fallback(&self, account: &str, agent: &str) -> Result<LeaseOutcome> {
+        let size: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM callback_pool WHERE account_id = $1")
+                .bind(account)
+                .fetch_one(self.store.pool())
+                .await?;
+        let agent_number: Option<String> = sqlx::query_scalar(
+            "SELECT e164 FROM numbers WHERE account_id = $1 AND user_id = $2 AND status = 'Assigned' ORDER BY e164 LIMIT 1",
+        )
+        .bind(account)
+        .bind(agent)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let reason = if size == 0 {
+            FallbackReason::NoPool
+        } else {
+            FallbackReason::PoolExhausted
+        };
+        tracing::warn!(
+            ?reason,
+            own_number = agent_number.is_some(),
+            "no emergency callback number leased; fallback"
+        );
+        Ok(LeaseOutcome::Fallback {
+            reason,
+            agent_number,
+        })
+    }
+
+    /// E5: the emergency call ended; the lease now runs 60 minutes from `now`.
+    pub async fn end_call(&self, account: &str, agent: &str) -> Result<Lease> {
+        let now = self.now();
+        let mut tx = self.store.begin_write().await?;
+        let sql = format!(
+            "UPDATE leases SET call_ended_at = $1, expires_at = $2 \
+             WHERE account_id = $3 AND agent_id = $4 AND expires_at > $1 RETURNING {LEASE_COLUMNS}"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(now.as_millis())
+            .bind(now.plus(CALLBACK_WINDOW).as_millis())
+            .bind(account)
+            .bind(agent)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or_else(|| Error::not_found("active lease of agent", agent))?;
+        tx.commit().await?;
+        Lease::from_row(&row)
+    }
+
+    /// E6: who holds `e164` now, to route the emergency center's callback to them.
+    pub async fn lease_for_number(&self, e164: &str) -> Result<Option<Lease>> {
+        active_lease(self.store.pool(), e164, self.now()).await
+    }
+
+    /// The active lease of `agent`, if any.
+    pub async fn lease_of_agent(&self, account: &str, agent: &str) -> Result<Option<Lease>> {
+        let sql = format!("SELECT {LEASE_COLUMNS} FROM leases WHERE account_id = $1 AND agent_id = $2 AND expires_at > $3");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(agent)
+            .bind(self.now().as_millis())
+            .fetch_optional(self.store.pool())
+            .await?;
+        row.as_ref().map(Lease::from_row).transpose()
+    }
+
+    /// E5: removes expired leases (their numbers are free already; this keeps the table
+    /// small). Returns how many were removed.
+    pub async fn expire_leases(&self) -> Result<u64> {
+        let mut tx = self.store.begin_write().await?;
+        let done = sqlx::query("DELETE FROM leases WHERE expires_at <= $1")
+            .bind(self.now().as_millis())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(done)
+    }
+}

@@ -1,0 +1,11 @@
+//! The back office's behaviour suite. Every test is written once, generic over the
+//! database, and runs twice: `sqlite::<name>` on a fresh SQLite file and
+//! `postgres::<name>` on a fresh PostgreSQL database (see `harness`). Tests are named
+//! after the rules of BACKOFFICE.md and EMERGENCY.md they prove.
+
+mod harness;
+
+mod connectors;
+mod inventory;
+mod leases;
+mod numbers;
