@@ -188,8 +188,10 @@ fn parse_presence(line: usize, s: &str) -> Result<Presence, DecodeError> {
 }
 
 fn parse_u64(line: usize, s: &str) -> Result<u64, DecodeError> {
-    // `u64::from_str` accepts a leading '+'; the format does not.
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    // `u64::from_str` accepts a leading '+' and zeros; the format has one spelling
+    // per value, so a damaged file is not read as some other valid one.
+    let canonical = s == "0" || !s.starts_with('0');
+    if s.is_empty() || !canonical || !s.bytes().all(|b| b.is_ascii_digit()) {
         return Err(err(line, "expected a number"));
     }
     s.parse().map_err(|_| err(line, "number out of range"))
@@ -254,6 +256,7 @@ mod tests {
             "agent-core-state 1\npresence sleepy\nend\n",
             "agent-core-state 1\npresence available\npresence busy\nend\n",
             "agent-core-state 1\npresence available\nwindow +5\nend\n",
+            "agent-core-state 1\npresence available\nwindow 05\nend\n",
             "agent-core-state 1\npresence available\nwindow 99999999999999999999999\nend\n",
             "agent-core-state 1\npresence available\ncallback pool 911\nend\n",
             "agent-core-state 1\npresence available\nemergency 1 real\nend\n",

@@ -30,7 +30,8 @@ impl fmt::Display for CallId {
 pub enum CallEvent {
     /// The far end is ringing (180/183).
     Ringing,
-    /// The far end answered (200 to our INVITE).
+    /// The far end answered (200 to our INVITE). Outbound calls only: inbound calls
+    /// are answered with `Input::Answer`, and this event is ignored for them.
     Answered,
     /// The call ended (BYE either way, or CANCEL of an inbound call).
     Ended { by_remote: bool },
@@ -190,8 +191,8 @@ pub enum Target {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EmergencyPanel {
     pub callback: Option<Callback>,
+    /// For a dialled call, the location its INVITE carried.
     pub location: Option<Location>,
-    pub window_until: Option<Millis>,
 }
 
 /// Why the core refused an input. Nothing is output when it does.

@@ -346,3 +346,23 @@ fn e05_a_restart_mid_call_starts_the_window_at_the_restart() {
         Some((Some(pool()), h.now.plus(Millis::from_mins(60))))
     );
 }
+
+#[test]
+fn e05_a_redial_while_the_lease_is_awaited_keeps_the_first_deadline() {
+    let mut h = Harness::new();
+    let (first, _) = h.dial("911");
+    h.event(first, CallEvent::Failed);
+    h.advance(Millis::from_secs(1));
+    let (second, _) = h.dial("911");
+    assert_eq!(h.core.poll_timeout(), Some(T0.plus(h.config.lease_budget)));
+    let out = h.advance(h.config.lease_budget);
+    // The fallback is announced on the call that is still going on.
+    assert!(has(
+        &out,
+        |o| matches!(o, Output::CallbackNumber { call_id, callback: Some(_) } if *call_id == second)
+    ));
+    assert!(has(
+        &out,
+        |o| matches!(o, Output::Notify(n) if n.call_id == second)
+    ));
+}

@@ -115,3 +115,26 @@ fn e08_an_answered_callback_gets_the_restricted_panel() {
         Some(pool_number())
     );
 }
+
+#[test]
+fn e08_the_panel_shows_the_location_sent_not_a_later_verdict() {
+    let mut h = Harness::ready(Presence::Available);
+    let (call, _) = h.dial("911");
+    let moved = Location {
+        id: "loc-2".into(),
+        display: "elsewhere".into(),
+    };
+    h.step(Input::LocationVerdict(LocationCheck {
+        dispatchable: Some(moved),
+        country: CountryCheck::UsOrPuertoRico,
+    }));
+    let out = h.step(Input::LeaseGranted {
+        call_id: call,
+        number: pool_number(),
+    });
+    let panel = panels(&out)
+        .last()
+        .and_then(|p| p.1.clone())
+        .expect("panel update");
+    assert_eq!(panel.location, Some(location()));
+}

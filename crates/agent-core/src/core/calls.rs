@@ -5,7 +5,9 @@ use super::{Call, CallKind, CallState, Core};
 use crate::controls::{Control, Controls};
 use crate::emergency::{CallbackSource, LeaseRequest, Notification, NotificationEvent};
 use crate::io::{CallEvent, CallId, CoreError, Output};
-use crate::recording::{recording_allowed, CallClass, FinishedCall, Keep, RecordingPolicy};
+use crate::recording::{
+    recording_allowed, CallClass, Direction, FinishedCall, Keep, RecordingPolicy,
+};
 use crate::time::Millis;
 
 impl Core {
@@ -27,13 +29,16 @@ impl Core {
                     call.state = CallState::Ringing;
                 }
             }
-            CallEvent::Answered => {
+            // Inbound calls are answered by the agent (`Input::Answer`), which is where
+            // an emergency callback becomes an emergency conversation.
+            CallEvent::Answered if call.direction == Direction::Outbound => {
                 if matches!(call.state, CallState::Dialling | CallState::Ringing) {
                     call.state = CallState::Active;
                     call.answered_at = Some(now);
                     self.after_connect(call_id, out);
                 }
             }
+            CallEvent::Answered => {}
             CallEvent::Ended { .. } | CallEvent::Failed => self.finish_call(now, call_id, out),
         }
     }
@@ -61,7 +66,7 @@ impl Core {
         out: &mut Vec<Output>,
     ) -> Result<(), CoreError> {
         let call = self.call(call_id).ok_or(CoreError::UnknownCall(call_id))?;
-        if call.state != CallState::Ringing || call.answered_at.is_some() {
+        if call.direction != Direction::Inbound || call.state != CallState::Ringing {
             return Ok(());
         }
         let is_callback = call.kind == CallKind::Callback;
@@ -153,9 +158,7 @@ impl Core {
             return Controls::EMERGENCY;
         }
         match (call.state, call.direction) {
-            (CallState::Ringing, crate::recording::Direction::Inbound) => {
-                Controls::NONE.with(Control::EndCall)
-            }
+            (CallState::Ringing, Direction::Inbound) => Controls::NONE.with(Control::EndCall),
             (CallState::Dialling | CallState::Ringing, _) => Controls::NORMAL_DIALLING,
             (CallState::Held, _) => Controls::NORMAL_HELD,
             (CallState::Active, _) => {
@@ -171,7 +174,7 @@ impl Core {
 
     pub(super) fn show_controls(&self, call_id: CallId, out: &mut Vec<Output>) {
         if let Some(call) = self.call(call_id) {
-            let panel = call.is_emergency_conversation().then(|| self.panel());
+            let panel = call.is_emergency_conversation().then(|| self.panel(call));
             out.push(Output::ShowControls {
                 call_id,
                 controls: self.controls_for(call),

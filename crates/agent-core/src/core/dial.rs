@@ -65,7 +65,7 @@ impl Core {
             at: now,
             event: NotificationEvent::Started {
                 callback: self.callback.clone(),
-                location,
+                location: location.clone(),
             },
         }));
         self.make_way_for_emergency(now, out);
@@ -79,6 +79,7 @@ impl Core {
             started_at: now,
             answered_at: None,
             recorded: false,
+            location_sent: location.clone(),
         });
         // E4, before the far end answers.
         let forced = self.force_dnd();
@@ -93,7 +94,7 @@ impl Core {
         out.push(Output::ShowControls {
             call_id,
             controls: Controls::EMERGENCY,
-            panel: Some(self.panel()),
+            panel: self.call(call_id).map(|c| self.panel(c)),
         });
         let readiness = self.readiness();
         if !readiness.ready() {
@@ -140,7 +141,10 @@ impl Core {
             }) => Some(number.clone()),
             _ => None,
         };
-        if keep.is_none() && self.lease_wait.is_none() {
+        if keep.is_none() {
+            // A redial while an answer is awaited keeps the first deadline; the
+            // fallback is then announced on the newest call.
+            let deadline = self.lease_wait.map_or(deadline, |w| w.deadline);
             self.lease_wait = Some(LeaseWait { call_id, deadline });
         }
         Output::RequestLease(LeaseRequest {
@@ -207,6 +211,7 @@ impl Core {
             started_at: now,
             answered_at: None,
             recorded: false,
+            location_sent: None,
         };
         out.push(Output::ShowControls {
             call_id,

@@ -79,5 +79,6 @@ fn ringing(id: CallId, kind: CallKind, remote: String, now: Millis) -> Call {
         started_at: now,
         answered_at: None,
         recorded: false,
+        location_sent: None,
     }
 }

@@ -13,7 +13,9 @@ mod lease;
 use crate::controls::Controls;
 use crate::dial_plan::EmergencyKind;
 use crate::durable::{ConversationKind, DurableState, OngoingEmergency};
-use crate::emergency::{Callback, LocationCheck, Notification, NotificationEvent, Readiness};
+use crate::emergency::{
+    Callback, Location, LocationCheck, Notification, NotificationEvent, Readiness,
+};
 use crate::io::{CallId, CoreConfig, CoreError, EmergencyPanel, Input, Output, Target};
 use crate::presence::Presence;
 use crate::recording::{CallClass, Direction};
@@ -49,6 +51,8 @@ struct Call {
     started_at: Millis,
     answered_at: Option<Millis>,
     recorded: bool,
+    /// The location on the emergency INVITE (E10), for the panel (E8).
+    location_sent: Option<Location>,
 }
 
 impl std::fmt::Debug for Call {
@@ -345,13 +349,16 @@ impl Core {
         until
     }
 
-    fn panel(&self) -> EmergencyPanel {
+    /// E8's read-only panel: what the emergency center receives. For a dialled call
+    /// the location is the one sent on its INVITE, not a later verdict.
+    fn panel(&self, call: &Call) -> EmergencyPanel {
+        let location = match call.kind {
+            CallKind::Emergency(_) => call.location_sent.clone(),
+            _ => self.location.dispatchable.clone(),
+        };
         EmergencyPanel {
             callback: self.callback.clone(),
-            location: self.location.dispatchable.clone(),
-            window_until: self
-                .window_until
-                .filter(|_| !self.in_emergency_conversation()),
+            location,
         }
     }
 }
