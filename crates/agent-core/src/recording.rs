@@ -1,7 +1,7 @@
 //! What is recorded and what is kept in history (E7, and the tenant's setting).
 //!
 //! Emergency calls are excluded by construction: a [`CallRecord`] can only be made by
-//! [`Keep::decide`], which returns [`Keep::No`] for any emergency kind, and the history
+//! `Keep::decide`, which returns [`Keep::No`] for any emergency kind, and the history
 //! store's insert takes a `CallRecord`. So there is no code path that stores an
 //! emergency call, rather than a check someone could forget.
 
@@ -57,7 +57,21 @@ pub enum Direction {
 }
 
 /// A call the history store may keep. Fields are private and there is no public
-/// constructor: only [`Keep::decide`] makes one, and never for an emergency call.
+/// constructor: only the core makes one (`Keep::decide`), and never for an emergency
+/// call. Code outside the core cannot forge one:
+///
+/// ```compile_fail
+/// use agent_core::{CallId, CallRecord, Direction, Millis};
+/// let forged = CallRecord {
+///     call_id: CallId(1),
+///     direction: Direction::Outbound,
+///     remote: "911".into(),
+///     started_at: Millis(0),
+///     answered_at: None,
+///     ended_at: Millis(0),
+///     recorded: false,
+/// };
+/// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct CallRecord {
     call_id: CallId,
