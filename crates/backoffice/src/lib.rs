@@ -16,6 +16,8 @@
 //! * [`NumberSupplier`]: the carrier side of numbers; [`BuiltinSupplier`] serves an
 //!   embedded catalogue of realistic numbers.
 //! * [`Error`]: every refusal names the field and the rule id of BACKOFFICE.md (A2).
+//! * [`Workers`]: the service's own periodic work (order completion, purge, lease
+//!   expiry), started with [`Backoffice::spawn_workers`].
 //!
 //! Rule ids (N1..N11, V1..V3, E5, E6) in the docs point at BACKOFFICE.md and
 //! EMERGENCY.md; tests are named after them.
@@ -29,9 +31,11 @@ pub mod numbers;
 pub mod redact;
 mod service;
 pub mod storage;
+mod workers;
 
 pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::{Error, Result};
 pub use numbers::{BuiltinSupplier, NumberSupplier};
 pub use service::{Account, Backoffice};
 pub use storage::{Backend, Store};
+pub use workers::Workers;

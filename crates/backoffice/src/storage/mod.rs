@@ -129,3 +129,37 @@ impl Store {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The two migration sets must describe the same schema: they may differ only in
+    /// the lines listed here (the dialects' identity columns and the header comments).
+    #[test]
+    fn migration_sets_stay_in_step() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+        let mut names: Vec<_> = std::fs::read_dir(dir.join("sqlite"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert!(!names.is_empty());
+        for name in names {
+            let lite = std::fs::read_to_string(dir.join("sqlite").join(&name)).unwrap();
+            let pg = std::fs::read_to_string(dir.join("postgres").join(&name))
+                .unwrap_or_else(|_| panic!("{name:?} has no PostgreSQL twin"));
+            let normalise = |s: &str| -> Vec<String> {
+                s.lines()
+                    .filter(|l| !l.starts_with("--"))
+                    .map(|l| {
+                        l.replace("INTEGER PRIMARY KEY AUTOINCREMENT", "<identity>")
+                            .replace(
+                                "BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                                "<identity>",
+                            )
+                    })
+                    .collect()
+            };
+            assert_eq!(normalise(&lite), normalise(&pg), "{name:?}");
+        }
+    }
+}

@@ -9,3 +9,4 @@ mod connectors;
 mod inventory;
 mod leases;
 mod numbers;
+mod workers;

@@ -1,0 +1,66 @@
+//! The service's own periodic work: completing orders (N4), purging the deletion queue
+//! (N10) and clearing expired leases (E5). Each step is safe to run from several
+//! instances at once (see the modules that implement them), so every instance simply
+//! runs its own workers; a failing step is logged and retried at the next tick, never
+//! allowed to stop the others.
+
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::service::Backoffice;
+
+/// Running workers; stop them with [`Workers::stop`].
+#[derive(Debug)]
+pub struct Workers {
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl Workers {
+    /// Asks the workers to stop after the step in progress, and waits for them.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+impl Backoffice {
+    /// Runs one round of every periodic step now.
+    pub async fn run_periodic_steps(&self) {
+        if let Err(e) = self.complete_pending_orders().await {
+            tracing::warn!(error = %e, "completing orders failed; retried next tick");
+        }
+        match self.purge_due().await {
+            Ok(r) if !r.released.is_empty() || !r.failed.is_empty() => {
+                tracing::info!(
+                    released = r.released.len(),
+                    failed = r.failed.len(),
+                    "deletion queue purged"
+                );
+            }
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "purging failed; retried next tick"),
+        }
+        if let Err(e) = self.expire_leases().await {
+            tracing::warn!(error = %e, "expiring leases failed; retried next tick");
+        }
+    }
+
+    /// Starts the periodic steps every `every` on the current tokio runtime.
+    pub fn spawn_workers(&self, every: Duration) -> Workers {
+        let (stop, mut stopped) = watch::channel(false);
+        let bo = self.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                bo.run_periodic_steps().await;
+                tokio::select! {
+                    _ = tokio::time::sleep(every) => {}
+                    _ = stopped.changed() => break,
+                }
+            }
+        });
+        Workers { stop, task }
+    }
+}
