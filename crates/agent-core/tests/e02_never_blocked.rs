@@ -111,16 +111,21 @@ fn e02_a_reused_call_id_does_not_stop_911() {
 #[test]
 #[allow(clippy::disallowed_methods)] // the test measures; the core never reads a clock
 fn e02_the_dial_step_takes_far_less_than_the_50_ms_budget() {
-    let mut worst = std::time::Duration::ZERO;
-    for i in 0..200 {
+    // Timed on a shared machine, so judged on the 90th percentile: a scheduler stall
+    // on one sample says nothing about the core.
+    let mut times = Vec::new();
+    for i in 0..500 {
         let mut h = Harness::ready(Presence::ALL[i % 5]);
         let start = std::time::Instant::now();
         let (_, out) = h.dial("9-1-1");
-        worst = worst.max(start.elapsed());
+        times.push(start.elapsed());
         invite_of(&out);
     }
+    times.sort();
+    let p90 = times[times.len() * 9 / 10];
     assert!(
-        worst < std::time::Duration::from_millis(50),
-        "worst dial step {worst:?}"
+        p90 < std::time::Duration::from_millis(5),
+        "p90 dial step {p90:?}, worst {:?}",
+        times.last()
     );
 }
