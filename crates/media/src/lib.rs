@@ -8,9 +8,15 @@
 //! - [`g711`]: mu-law and A-law companding.
 //! - [`dtmf`]: RFC 4733 [`dtmf::TelephoneEvent`], [`dtmf::digit_packets`],
 //!   [`dtmf::DtmfReceiver`].
+//! - [`jitter`]: [`jitter::JitterBuffer`] (push a packet with its arrival time, pop
+//!   once per frame tick: [`jitter::Pop::Frame`], `Concealed` or `Empty`).
+//! - [`quality`]: [`quality::ReceiveStats`] (RFC 3550 jitter and loss, report blocks)
+//!   and the E-model MOS estimate [`quality::estimate_mos`].
 //!
 //! Parsers return typed errors for anything a peer may send; none of them panics.
 pub mod dtmf;
 pub mod g711;
+pub mod jitter;
+pub mod quality;
 pub mod rtcp;
 pub mod rtp;
