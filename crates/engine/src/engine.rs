@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use agent_core::{Core, DurableState, Input, Millis, Output, PresenceError};
+use agent_core::{Core, CoreConfig, CoreError, DurableState, Input, Millis, Output};
 use tokio::sync::broadcast;
 use wire::{AgentView, ErrorCode, UiError};
 
@@ -42,13 +42,16 @@ impl Engine {
         let now = now();
         let (store, state, problem) = load(data_dir, now);
         let (views, _) = broadcast::channel(64);
+        let (core, restart_outputs) = resume(state, now);
+        let mut inner = Inner {
+            core,
+            store,
+            data_dir: data_dir.to_path_buf(),
+            problem,
+        };
+        inner.carry_out(restart_outputs);
         Engine {
-            inner: Mutex::new(Inner {
-                core: Core::resume(state, now),
-                store,
-                data_dir: data_dir.to_path_buf(),
-                problem,
-            }),
+            inner: Mutex::new(inner),
             views,
         }
     }
@@ -68,12 +71,7 @@ impl Engine {
         let outputs = inner
             .core
             .handle(now(), Input::SetPresence(presence_from_wire(presence)))
-            .map_err(|e| match e {
-                PresenceError::LockedByEmergency => UiError::new(
-                    ErrorCode::PresenceLocked,
-                    "Presence is locked during an emergency call; it comes back when the call ends.",
-                ),
-            })?;
+            .map_err(refusal)?;
         inner.carry_out(outputs);
         let view = inner.view();
         drop(inner);
@@ -106,13 +104,16 @@ impl Inner {
                 Output::PresenceChanged(p) => {
                     tracing::info!(presence = p.as_str(), "presence changed");
                 }
+                // Calls, leases and notifications are carried out once the engine
+                // places calls (the calls issue); presence alone never produces them.
+                other => tracing::warn!(output = ?other, "output not carried out yet"),
             }
         }
     }
 
     fn persist(&mut self, state: &DurableState) {
         let Some(store) = &self.store else { return };
-        match store.save(&crate::codec::encode(state)) {
+        match store.save(&state.encode()) {
             Ok(()) => {
                 // A save that works again clears an earlier save failure.
                 if self
@@ -131,6 +132,28 @@ impl Inner {
                 ));
             }
         }
+    }
+}
+
+/// Starts the core from saved state and plays what the restart decided (for example
+/// presence restored after an emergency call that a crash interrupted, E4).
+fn resume(state: DurableState, now: Millis) -> (Core, Vec<Output>) {
+    let mut core = Core::resume(CoreConfig::default(), state, now);
+    let outputs = core.handle(now, Input::Tick).unwrap_or_else(|e| {
+        tracing::error!(error = ?e, "the core refused its first tick");
+        Vec::new()
+    });
+    (core, outputs)
+}
+
+/// Turns the core's refusal into a typed error the UI can branch on.
+fn refusal(e: CoreError) -> UiError {
+    match e {
+        CoreError::PresenceLocked => UiError::new(
+            ErrorCode::PresenceLocked,
+            "Presence is locked during an emergency call; it comes back when the call ends.",
+        ),
+        other => UiError::new(ErrorCode::InvalidInput, format!("{other}")),
     }
 }
 
@@ -161,7 +184,7 @@ fn load(dir: &Path, now: Millis) -> (Option<StateStore>, DurableState, Option<Ui
             return (None, DurableState::default(), Some(problem));
         }
     };
-    match crate::codec::decode(&text) {
+    match DurableState::decode(&text) {
         Ok(state) => (Some(store), state, None),
         Err(why) => {
             let problem = match store.set_aside(now.0) {

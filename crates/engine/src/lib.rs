@@ -8,7 +8,6 @@
 //! The engine never fails to start: a data folder that cannot be used becomes a
 //! `storage_problem` in the view, the agent keeps working, and the log says why.
 
-mod codec;
 mod convert;
 mod engine;
 mod store;
