@@ -8,6 +8,8 @@
 //!   [`rtcp::ReportBlock`], [`rtcp::Bye`], compound packets through
 //!   [`rtcp::parse_compound`] and [`rtcp::write_compound`].
 //! - `g711`: mu-law and A-law companding ([`g711::ulaw_encode`], [`g711::alaw_decode`], ...).
+//! - `codec`: the [`codec::AudioCodec`] trait (encode, decode, conceal) and
+//!   [`codec::G711`] for PCMU and PCMA.
 //! - `dtmf`: RFC 4733 [`dtmf::TelephoneEvent`], the packets of one key press
 //!   ([`dtmf::digit_packets`]) and [`dtmf::DtmfReceiver`].
 //! - `jitter`: [`jitter::JitterBuffer`]; push a packet with its arrival time, pop once
@@ -18,8 +20,28 @@
 //!   offer/answer in `sdp::negotiate` ([`sdp::negotiate::create_offer`],
 //!   [`sdp::negotiate::answer`], [`sdp::negotiate::accept_answer`]) giving a
 //!   [`sdp::negotiate::Negotiated`].
+//! - `audio`: the device interface ([`audio::AudioBackend`], [`audio::AudioSource`],
+//!   [`audio::AudioSink`]), the file and in-memory devices of `audio::file`
+//!   ([`audio::file::FileBackend`], [`audio::file::MemorySource`],
+//!   [`audio::file::MemorySink`], [`audio::file::WavFileSink`]), our own WAV reader
+//!   and writer (`audio::wav`), [`audio::tone::ToneGenerator`] and the Goertzel
+//!   detector [`audio::tone::tone_ratio`].
 //!
 //! Parsers return typed errors for anything a peer may send; none of them panics.
+//!
+//! # Not here yet (issue 5)
+//! - Opus: a `codec::opus` module implementing [`codec::AudioCodec`] on the `opus`
+//!   crate (0.4, bundles libopus and needs cmake), with FEC in `conceal`.
+//! - Real audio devices: an `audio::cpal` module implementing [`audio::AudioBackend`]
+//!   on cpal 0.18 (device list, hot-plug, level meter).
+//! - SRTP (AES_CM_128_HMAC_SHA1_80/32 from the keys in [`sdp::negotiate::SrtpKeys`]),
+//!   the RTP session that ties socket, jitter buffer, codec and RTCP timers together,
+//!   and resampling between device and codec rates.
+//!
+//! Both native dependencies were left out on purpose: their builds are heavy on the
+//! shared build machine.
+pub mod audio;
+pub mod codec;
 pub mod dtmf;
 pub mod g711;
 pub mod jitter;
