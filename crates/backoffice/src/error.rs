@@ -56,6 +56,19 @@ pub enum Error {
     #[error("{what} not found: {id}")]
     NotFound { what: &'static str, id: String },
 
+    /// No valid sign-in came with the request (A1).
+    #[error("sign in first: the credentials or the token are missing, wrong or expired (rule A1)")]
+    Unauthenticated,
+
+    /// The signed-in user's role does not reach this (A1).
+    #[error("this needs the {needed} role (rule A1)")]
+    Forbidden { needed: &'static str },
+
+    /// A failure inside the service that is no one's input (details are logged, not
+    /// sent).
+    #[error("internal: {0}")]
+    Internal(String),
+
     /// The number supplier failed (not a refusal of the input).
     #[error("number supplier: {0}")]
     Supplier(String),
@@ -108,6 +121,7 @@ impl Error {
             | Self::Conflict { rule, .. }
             | Self::LimitReached { rule, .. }
             | Self::LeaseActive { rule, .. } => Some(rule),
+            Self::Unauthenticated | Self::Forbidden { .. } => Some("A1"),
             _ => None,
         }
     }

@@ -12,6 +12,10 @@
 //!   ([`connectors`]) and callback leases with the callback pool ([`leases`]).
 //! * [`Store`]: SQLite (a file, WAL, foreign keys on) or PostgreSQL, chosen by URL,
 //!   migrated on connect; one repository layer for both (see [`storage`]).
+//! * [`auth`]: users with roles (agent, supervisor, administrator), Argon2id passwords,
+//!   bearer tokens stored hashed; [`auth::Principal::require`] is the role check.
+//! * [`api::router`]: the HTTP API (axum) under `/api/v1`, bearer tokens, role checks
+//!   on every route, JSON errors with code, field and rule.
 //! * [`Clock`]: injected time; [`SystemClock`] in production, [`ManualClock`] in tests.
 //! * [`NumberSupplier`]: the carrier side of numbers; [`BuiltinSupplier`] serves an
 //!   embedded catalogue of realistic numbers.
@@ -22,6 +26,8 @@
 //! Rule ids (N1..N11, V1..V3, E5, E6) in the docs point at BACKOFFICE.md and
 //! EMERGENCY.md; tests are named after them.
 
+pub mod api;
+pub mod auth;
 pub mod clock;
 pub mod connectors;
 pub mod e164;

@@ -5,6 +5,8 @@
 
 mod harness;
 
+mod api;
+
 mod connectors;
 mod inventory;
 mod leases;
