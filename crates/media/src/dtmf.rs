@@ -117,14 +117,14 @@ impl Default for DtmfTiming {
 /// always a start before the end.
 pub fn digit_packets(digit: char, timing: DtmfTiming) -> Result<Vec<DtmfPacket>, DtmfError> {
     let event = event_for_digit(digit)?;
-    let step = timing.interval_ms * timing.clock_rate / 1000;
-    let intervals = timing
-        .duration_ms
-        .div_ceil(timing.interval_ms.max(1))
-        .max(2);
+    let step = u64::from(timing.interval_ms) * u64::from(timing.clock_rate) / 1000;
     // Durations above 16 bits would need the long-event procedure; a key press never
-    // lasts 8 seconds, so clamp rather than split.
-    let duration_at = |k: u32| (k * step).min(u32::from(u16::MAX)) as u16;
+    // lasts that long (8 s at 8 kHz), so stop counting there rather than split.
+    let max_intervals = 1 + u64::from(u16::MAX) / step.max(1);
+    let intervals = u64::from(timing.duration_ms)
+        .div_ceil(u64::from(timing.interval_ms.max(1)))
+        .clamp(2, max_intervals.max(2));
+    let duration_at = |k: u64| (k * step).min(u64::from(u16::MAX)) as u16;
     let mut packets = Vec::with_capacity(intervals as usize + 2);
     for k in 1..intervals {
         packets.push(DtmfPacket {
@@ -266,6 +266,17 @@ mod tests {
         assert!(packets[1..]
             .iter()
             .all(|p| p.payload.end && p.payload.duration == 320));
+    }
+
+    #[test]
+    fn absurdly_long_press_stops_at_the_16_bit_duration() {
+        let timing = DtmfTiming {
+            duration_ms: u32::MAX,
+            ..DtmfTiming::default()
+        };
+        let packets = digit_packets('#', timing).unwrap();
+        assert!(packets.len() < 420, "{}", packets.len());
+        assert_eq!(packets.last().unwrap().payload.duration, u16::MAX);
     }
 
     #[test]

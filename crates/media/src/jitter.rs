@@ -238,6 +238,20 @@ impl JitterBuffer {
         PushOutcome::Buffered
     }
 
+    /// Accounts for a packet of this stream that is not played from here: a
+    /// telephone-event (RFC 4733) packet goes to the DTMF receiver instead, but it
+    /// used a sequence number, and leaving it out would show up as loss.
+    pub fn skip(&mut self, sequence: u16) -> PushOutcome {
+        let ext = self.seq.unwrap(sequence);
+        if self.packets.contains_key(&ext) || self.recently_seen.contains(&ext) {
+            self.counters.duplicates += 1;
+            return PushOutcome::Duplicate;
+        }
+        self.remember(ext);
+        self.stats.record_sequence(ext);
+        PushOutcome::Buffered
+    }
+
     /// Plays one frame tick at `now_ms`. Call once per `frame_ms`.
     pub fn pop(&mut self, now_ms: u64) -> Pop {
         let Some(mut next) = self.next_ts else {

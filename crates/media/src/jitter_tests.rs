@@ -250,3 +250,18 @@ fn flood_beyond_capacity_drops_the_oldest() {
     };
     assert_eq!(first, 3);
 }
+
+#[test]
+fn skipped_telephone_event_packets_do_not_count_as_loss() {
+    let mut jb = buffer();
+    for seq in 0..10u16 {
+        if (4..7).contains(&seq) {
+            assert_eq!(jb.skip(seq), PushOutcome::Buffered);
+        } else {
+            jb.push(pkt(seq, u32::from(seq) * 160), u64::from(seq) * 20);
+        }
+    }
+    assert_eq!(jb.skip(5), PushOutcome::Duplicate);
+    let stats = jb.stats();
+    assert_eq!((stats.expected, stats.received, stats.lost), (10, 10, 0));
+}

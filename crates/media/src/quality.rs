@@ -62,6 +62,14 @@ impl ReceiveStats {
 
     /// As [`Self::on_packet`] when the caller already extended the sequence number.
     pub fn record(&mut self, ext_seq: u64, rtp_timestamp: u32, arrival_ms: u64) {
+        self.record_sequence(ext_seq);
+        self.update_jitter(rtp_timestamp, arrival_ms);
+    }
+
+    /// Counts a packet for loss only. For telephone-event packets: they share the
+    /// sequence numbers of the audio (so leaving them out would look like loss) but
+    /// all packets of an event carry its start timestamp, which would read as jitter.
+    pub fn record_sequence(&mut self, ext_seq: u64) {
         match self.base_seq {
             None => {
                 self.base_seq = Some(ext_seq);
@@ -71,6 +79,9 @@ impl ReceiveStats {
             Some(_) => self.max_seq = self.max_seq.max(ext_seq),
         }
         self.received += 1;
+    }
+
+    fn update_jitter(&mut self, rtp_timestamp: u32, arrival_ms: u64) {
         // A.8: transit in timestamp units; D is the change in transit between
         // consecutive arrivals; J moves 1/16 of the way to |D| (a noise filter).
         let arrival_units = arrival_ms as f64 * f64::from(self.clock_rate) / 1000.0;

@@ -66,8 +66,10 @@ pub fn goertzel_power(samples: &[i16], sample_rate: u32, frequency: f64) -> f64 
     s1 * s1 + s2 * s2 - coeff * s1 * s2
 }
 
-/// The share of the signal's energy at `frequency`, 0.0..=1.0 (about 1 for a pure
-/// tone, 0.5 for each tone of an equal-level pair, near 0 for anything else). Being
+/// How much of the window is a tone at `frequency`, 0.0..=1.0: about 1 for a pure
+/// tone filling the window, 0.5 for each tone of an equal-level pair, near 0 for
+/// anything else. A tone filling only part of the window scores that part (silence
+/// adds no energy but dilutes the coherent sum), so check short windows. Being
 /// relative, it does not care how loud the far end played the tone.
 pub fn tone_ratio(samples: &[i16], sample_rate: u32, frequency: f64) -> f64 {
     let energy: f64 = samples.iter().map(|&x| f64::from(x) * f64::from(x)).sum();
@@ -121,6 +123,14 @@ mod tests {
             assert!((0.4..0.6).contains(&r), "{f} Hz: {r}");
         }
         assert!(tone_ratio(&pair, 8000, 1000.0) < 0.05);
+    }
+
+    #[test]
+    fn tone_in_half_the_window_scores_about_half() {
+        let mut half = ToneGenerator::new(1000.0, 8000, 8000).samples(400);
+        half.resize(800, 0);
+        let r = tone_ratio(&half, 8000, 1000.0);
+        assert!((0.45..0.55).contains(&r), "{r}");
     }
 
     #[test]

@@ -226,7 +226,7 @@ fn answer_audio(
     let remote = offer
         .media_connection(offered)
         .ok_or(NegotiationError::NoConnection)?;
-    let offer_dir = offer.media_direction(offered);
+    let offer_dir = legacy_hold(offer.media_direction(offered), remote);
     // We send only if they receive and we want to; we receive only if they send.
     let direction = Direction::from_flags(
         offer_dir.receives() && local.direction.sends(),
@@ -327,7 +327,7 @@ pub fn accept_answer(
     let remote = answer
         .media_connection(answered)
         .ok_or(NegotiationError::NoConnection)?;
-    let their_dir = answer.media_direction(answered);
+    let their_dir = legacy_hold(answer.media_direction(answered), remote);
     Ok(Negotiated {
         remote_address: remote.address.clone(),
         remote_port: answered.port,
@@ -343,6 +343,16 @@ pub fn accept_answer(
         ),
         srtp,
     })
+}
+
+/// RFC 3264 8.4: `c=0.0.0.0` is the pre-3264 way to put a call on hold; it means the
+/// peer receives nothing, whatever the direction attribute says.
+fn legacy_hold(direction: Direction, remote: &Connection) -> Direction {
+    if remote.address == "0.0.0.0" {
+        Direction::from_flags(direction.sends(), false)
+    } else {
+        direction
+    }
 }
 
 fn pick_crypto(offered: &[Crypto]) -> Option<&Crypto> {

@@ -126,6 +126,15 @@ fn hold_offer_gets_the_mirrored_direction() {
 }
 
 #[test]
+fn legacy_hold_with_zero_address_stops_our_sending() {
+    let mut o = offer("RTP/AVP", "0", "");
+    o.connection.as_mut().unwrap().address = "0.0.0.0".into();
+    let (sdp, neg) = answer(&o, &local(), origin()).unwrap();
+    assert_eq!(neg.direction, Direction::RecvOnly);
+    assert_eq!(sdp.media[0].direction, Some(Direction::RecvOnly));
+}
+
+#[test]
 fn srtp_offer_is_answered_with_our_key_on_the_offered_tag() {
     let o = offer(
         "RTP/SAVP",
