@@ -3,6 +3,8 @@
 //! role, call the service for the caller's own account, and translate types. Only the
 //! types of this module derive Serialize/Deserialize (the edge).
 
+mod admin;
+mod connectors_dto;
 mod dto;
 mod handlers;
 
@@ -23,6 +25,7 @@ pub use dto::ErrorBody;
 
 /// The API's routes under `/api/v1`, over `bo`.
 pub fn router(bo: Backoffice) -> Router {
+    use axum::routing::put;
     Router::new()
         .route("/api/v1/sign-in", post(handlers::sign_in))
         .route("/api/v1/sign-out", post(handlers::sign_out))
@@ -34,14 +37,38 @@ pub fn router(bo: Backoffice) -> Router {
         .route("/api/v1/me/lease/end-call", post(handlers::end_call))
         .route("/api/v1/numbers", get(handlers::inventory))
         .route("/api/v1/numbers/search", get(handlers::search))
+        .route("/api/v1/numbers/product-type", post(admin::product_type))
         .route("/api/v1/numbers/{e164}", get(handlers::number_details))
+        .route("/api/v1/numbers/{e164}/assign", post(admin::assign))
+        .route("/api/v1/numbers/{e164}/unassign", post(admin::unassign))
         .route(
             "/api/v1/orders",
             get(handlers::orders).post(handlers::place_order),
         )
+        .route("/api/v1/orders/pending", get(admin::pending))
         .route("/api/v1/orders/{id}", get(handlers::order))
-        .route("/api/v1/callback-pool", get(handlers::callback_pool))
-        .route("/api/v1/voice-connectors", get(handlers::voice_connectors))
+        .route(
+            "/api/v1/deletion-queue",
+            get(admin::deletion_queue).post(admin::delete),
+        )
+        .route("/api/v1/deletion-queue/restore", post(admin::restore))
+        .route(
+            "/api/v1/callback-pool",
+            get(handlers::callback_pool).post(admin::pool_add),
+        )
+        .route("/api/v1/callback-pool/remove", post(admin::pool_remove))
+        .route(
+            "/api/v1/voice-connectors",
+            get(handlers::voice_connectors).post(admin::create_connector),
+        )
+        .route(
+            "/api/v1/voice-connectors/{id}",
+            get(admin::connector).put(admin::update_connector),
+        )
+        .route(
+            "/api/v1/voice-connectors/{id}/emergency",
+            put(admin::set_emergency).delete(admin::remove_emergency),
+        )
         .with_state(bo)
 }
 

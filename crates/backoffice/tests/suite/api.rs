@@ -16,9 +16,9 @@ backend_tests!(
     a02_bad_input_names_the_field_and_the_rule_and_changes_nothing,
 );
 
-const PASSWORD: &str = "correct horse battery";
+pub const PASSWORD: &str = "correct horse battery";
 
-async fn call(
+pub async fn call(
     app: &Router,
     method: Method,
     path: &str,
@@ -49,7 +49,7 @@ async fn call(
     (status, value)
 }
 
-async fn token_for(t: &Ctx, app: &Router, account: &str, username: &str, role: Role) -> String {
+pub async fn token_for(t: &Ctx, app: &Router, account: &str, username: &str, role: Role) -> String {
     t.bo.create_user(account, username, PASSWORD, role)
         .await
         .unwrap();

@@ -6,6 +6,7 @@
 mod harness;
 
 mod api;
+mod api_admin;
 
 mod connectors;
 mod inventory;
