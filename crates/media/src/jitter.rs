@@ -15,6 +15,10 @@
 //! (skips are audible, growth is not). The target is `frame + 3 * jitter` (RFC 3550
 //! A.8 jitter), within the configured bounds; it rises at once and falls slowly.
 //!
+//! When the sender's timeline jumps (a new stream after hold, a relay switching
+//! sources: transit far outside what jitter explains, or five late packets in a row),
+//! playout restarts from the new packets instead of waiting or dropping them all.
+//!
 //! Assumes each packet carries one frame of `frame_ms`; the engine ticks at the
 //! negotiated ptime.
 
@@ -117,12 +121,16 @@ pub struct JitterBuffer {
     next_ts: Option<f64>,
     playing: bool,
     idle_ms: u32,
+    consecutive_late: u32,
     since_shrink_ms: u32,
     recently_seen: VecDeque<u64>,
 }
 
 /// How fast the target may fall, per packet: 2.5 ms a second at 50 packets a second.
 const TARGET_RELEASE_MS: f64 = 0.05;
+
+/// This many late packets in a row restart playout (100 ms at 20 ms frames).
+const LATE_RUN_RESTART: u32 = 5;
 
 /// How many played or late sequence numbers are remembered to recognise duplicates.
 const SEEN_MEMORY: usize = 64;
@@ -145,6 +153,7 @@ impl JitterBuffer {
             next_ts: None,
             playing: false,
             idle_ms: 0,
+            consecutive_late: 0,
             since_shrink_ms: u32::MAX,
             recently_seen: VecDeque::new(),
         }
@@ -191,8 +200,13 @@ impl JitterBuffer {
 
         // A jump far beyond any jitter means the sender restarted its timeline (new
         // stream after hold, a relay switching sources): start over from this packet.
-        let bound = 2.0 * f64::from(self.config.max_delay_ms);
-        if !self.transits.is_empty() && (transit - self.min_transit).abs() > bound + 1000.0 {
+        // Earlier than the fastest packet ever is never jitter, so that side needs
+        // less; smaller jumps the other way show up as a run of late packets below.
+        let max_delay = f64::from(self.config.max_delay_ms);
+        if !self.transits.is_empty()
+            && (transit < self.min_transit - max_delay
+                || transit > self.min_transit + 2.0 * max_delay + 1000.0)
+        {
             self.restart_timeline();
         }
         self.transits.push_back(transit);
@@ -213,13 +227,23 @@ impl JitterBuffer {
         );
 
         let half = f64::from(self.config.frame_ms) / 2.0;
-        if self.playing {
-            if self.next_ts.is_some_and(|next| ts_ms < next - half) {
+        if self.playing && self.next_ts.is_some_and(|next| ts_ms < next - half) {
+            self.consecutive_late += 1;
+            if self.consecutive_late < LATE_RUN_RESTART {
                 self.remember(ext);
                 self.counters.late += 1;
                 return PushOutcome::Late;
             }
-        } else if self.next_ts.is_none_or(|next| ts_ms < next) {
+            // Everything has been late for a while: the sender's timeline moved back
+            // (or the path got much slower). Waiting for the window of transits to
+            // forget would take seconds of silence; start over from this packet.
+            self.restart_timeline();
+            self.transits.push_back(transit);
+            self.min_transit = transit;
+            self.last_transit = Some(transit);
+        }
+        self.consecutive_late = 0;
+        if !self.playing && self.next_ts.is_none_or(|next| ts_ms < next) {
             // Before playout starts the earliest packet sets where it starts.
             self.next_ts = Some(ts_ms);
         }

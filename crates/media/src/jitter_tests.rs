@@ -265,3 +265,39 @@ fn skipped_telephone_event_packets_do_not_count_as_loss() {
     let stats = jb.stats();
     assert_eq!((stats.expected, stats.received, stats.lost), (10, 10, 0));
 }
+
+/// Plays a steady stream whose sender timestamps shift by `shift_ms` after packet 50;
+/// returns how many of the 50 packets after the shift were played.
+fn played_after_timeline_shift(shift_ms: i64) -> usize {
+    let mut jb = buffer();
+    let mut played_after = 0;
+    for i in 0..100u32 {
+        let mut ts = i64::from(i) * 160;
+        if i >= 50 {
+            ts += shift_ms * 8;
+        }
+        let now = u64::from(i) * 20;
+        jb.push(pkt(i as u16, ts as u32), now);
+        if let Pop::Frame(f) = jb.pop(now + 10) {
+            if f.sequence >= 50 {
+                played_after += 1;
+            }
+        }
+    }
+    played_after
+}
+
+#[test]
+fn sender_timeline_moving_back_restarts_after_a_short_run_of_late_packets() {
+    // 600 ms back: below the jump threshold, so without the late-run restart every
+    // packet would be late until the transit window forgot (2 s). With it: four late,
+    // a rebuffer of the target delay, and the last few still buffered at the end.
+    let played = played_after_timeline_shift(-600);
+    assert!(played >= 35, "{played} of 50 played");
+}
+
+#[test]
+fn sender_timeline_moving_forward_restarts_at_once() {
+    let played = played_after_timeline_shift(600);
+    assert!(played >= 45, "{played} of 50 played");
+}
