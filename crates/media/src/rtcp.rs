@@ -292,156 +292,28 @@ fn write_blocks(blocks: &[ReportBlock], out: &mut Vec<u8>) {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
+/// Seconds from the NTP epoch (1900) to the Unix epoch (1970).
+const NTP_UNIX_OFFSET_SECS: u64 = 2_208_988_800;
 
-    fn block(ssrc: u32, lost: i32) -> ReportBlock {
-        ReportBlock {
-            ssrc,
-            fraction_lost: 13,
-            cumulative_lost: lost,
-            highest_sequence: 0x0001_0005,
-            jitter: 80,
-            last_sr: 0x1234_5678,
-            delay_since_last_sr: 65536,
-        }
-    }
-
-    fn sr() -> RtcpPacket {
-        RtcpPacket::SenderReport(SenderReport {
-            ssrc: 1,
-            ntp_timestamp: 0xE000_0000_8000_0000,
-            rtp_timestamp: 16000,
-            packet_count: 100,
-            octet_count: 16000,
-            reports: vec![block(2, 5), block(3, -2)],
-        })
-    }
-
-    #[test]
-    fn sender_report_with_blocks_round_trips() {
-        let bytes = write_compound(&[sr()]).unwrap();
-        assert_eq!(bytes.len(), 4 + 24 + 2 * 24);
-        assert_eq!(&bytes[..4], &[0x82, 200, 0, 18]);
-        assert_eq!(parse_compound(&bytes).unwrap(), vec![sr()]);
-    }
-
-    #[test]
-    fn receiver_report_round_trips_and_keeps_negative_loss() {
-        let rr = RtcpPacket::ReceiverReport(ReceiverReport {
-            ssrc: 9,
-            reports: vec![block(4, -1)],
-        });
-        let bytes = write_compound(std::slice::from_ref(&rr)).unwrap();
-        assert_eq!(&bytes[13..16], &[0xFF, 0xFF, 0xFF]);
-        assert_eq!(parse_compound(&bytes).unwrap(), vec![rr]);
-    }
-
-    #[test]
-    fn compound_of_report_sdes_and_bye_round_trips() {
-        let packets = vec![
-            RtcpPacket::ReceiverReport(ReceiverReport {
-                ssrc: 9,
-                reports: vec![],
-            }),
-            // SDES with one chunk: SSRC, CNAME "ab", END, padding to a word.
-            RtcpPacket::Other {
-                packet_type: PT_SDES,
-                count: 1,
-                body: vec![0, 0, 0, 9, 1, 2, b'a', b'b', 0, 0, 0, 0],
-            },
-            RtcpPacket::Bye(Bye {
-                sources: vec![9],
-                reason: Some("hang up".into()),
-            }),
-        ];
-        let bytes = write_compound(&packets).unwrap();
-        assert_eq!(bytes.len() % 4, 0);
-        let parsed = parse_compound(&bytes).unwrap();
-        assert_eq!(parsed, packets);
-    }
-
-    #[test]
-    fn bye_without_reason_round_trips() {
-        let packets = vec![
-            sr(),
-            RtcpPacket::Bye(Bye {
-                sources: vec![1, 2],
-                reason: None,
-            }),
-        ];
-        assert_eq!(
-            parse_compound(&write_compound(&packets).unwrap()).unwrap(),
-            packets
-        );
-    }
-
-    #[test]
-    fn compound_must_start_with_a_report() {
-        let bytes = write_compound(&[RtcpPacket::Bye(Bye {
-            sources: vec![1],
-            reason: None,
-        })])
-        .unwrap();
-        assert_eq!(
-            parse_compound(&bytes),
-            Err(RtcpError::CompoundNotStartingWithReport(PT_BYE))
-        );
-    }
-
-    #[test]
-    fn declared_length_past_the_end_is_truncated() {
-        let mut bytes = write_compound(&[sr()]).unwrap();
-        bytes.truncate(bytes.len() - 4);
-        assert_eq!(parse_compound(&bytes), Err(RtcpError::Truncated));
-        assert_eq!(parse_compound(&[]), Err(RtcpError::Empty));
-    }
-
-    #[test]
-    fn padding_on_a_packet_that_is_not_last_is_rejected() {
-        let mut bytes = write_compound(&[sr(), sr()]).unwrap();
-        bytes[0] |= 0x20;
-        assert_eq!(parse_compound(&bytes), Err(RtcpError::BadPadding));
-    }
-
-    #[test]
-    fn padding_on_the_last_packet_is_stripped() {
-        let rr = RtcpPacket::ReceiverReport(ReceiverReport {
-            ssrc: 9,
-            reports: vec![],
-        });
-        let mut bytes = write_compound(std::slice::from_ref(&rr)).unwrap();
-        bytes[0] |= 0x20;
-        bytes[3] = 2; // one more word: 3 padding bytes + count
-        bytes.extend_from_slice(&[0, 0, 0, 4]);
-        assert_eq!(parse_compound(&bytes).unwrap(), vec![rr]);
-    }
-
-    #[test]
-    fn round_trip_time_subtracts_the_delay_since_last_sr() {
-        // RFC 3550 6.4.1 example: LSR 0xb705:2000, DLSR 0x0005:4000, arrival 0xb710:8000
-        // gives 0x0006:2000 = 6.125 s.
-        let b = ReportBlock {
-            last_sr: 0xB705_2000,
-            delay_since_last_sr: 0x0005_4000,
-            ..block(1, 0)
-        };
-        assert_eq!(b.round_trip_ms(0xB710_8000), Some(6125.0));
-        assert_eq!(
-            ReportBlock { last_sr: 0, ..b }.round_trip_ms(0xB710_8000),
-            None
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_bytes_never_panic(mut bytes in proptest::collection::vec(any::<u8>(), 0..200), fix in any::<bool>()) {
-            if fix && !bytes.is_empty() {
-                bytes[0] = (bytes[0] & 0x3F) | 0x80;
-            }
-            let _ = parse_compound(&bytes);
-        }
-    }
+/// The 64-bit NTP timestamp of a Unix time in milliseconds, for the SR (RFC 3550
+/// 6.4.1). Wall-clock time comes from the caller: this crate reads no clock.
+pub fn ntp_from_unix_ms(unix_ms: u64) -> u64 {
+    let secs = unix_ms / 1000 + NTP_UNIX_OFFSET_SECS;
+    let frac = ((unix_ms % 1000) << 32) / 1000;
+    secs << 32 | frac
 }
+
+/// The middle 32 bits of an NTP timestamp: the LSR field of a report block, and the
+/// arrival time [`ReportBlock::round_trip_ms`] wants.
+pub fn ntp_middle(ntp: u64) -> u32 {
+    (ntp >> 16) as u32
+}
+
+/// A duration in the 1/65536 s units of the DLSR field.
+pub fn ntp_short_from_ms(ms: u64) -> u32 {
+    ((ms << 16) / 1000).min(u64::from(u32::MAX)) as u32
+}
+
+#[cfg(test)]
+#[path = "rtcp_tests.rs"]
+mod tests;
