@@ -301,3 +301,35 @@ fn sender_timeline_moving_forward_restarts_at_once() {
     let played = played_after_timeline_shift(600);
     assert!(played >= 45, "{played} of 50 played");
 }
+
+proptest::proptest! {
+    /// Whatever order, timing and duplication packets arrive in, nothing panics and
+    /// every pushed packet is accounted for exactly once.
+    #[test]
+    fn arbitrary_arrivals_never_panic_and_every_packet_is_accounted_for(
+        events in proptest::collection::vec((0u16..200, 0u32..400, 0u64..200, proptest::bool::ANY), 0..300)
+    ) {
+        let mut jb = buffer();
+        let mut now = 0u64;
+        let mut buffered = 0u64;
+        let mut late = 0u64;
+        let mut duplicates = 0u64;
+        for (seq, ts_frames, advance, tick) in events {
+            now += advance;
+            match jb.push(pkt(seq, ts_frames * 160), now) {
+                PushOutcome::Buffered => buffered += 1,
+                PushOutcome::Late => late += 1,
+                PushOutcome::Duplicate => duplicates += 1,
+            }
+            if tick {
+                jb.pop(now);
+            }
+        }
+        let c = jb.counters();
+        proptest::prop_assert_eq!(c.late, late);
+        proptest::prop_assert_eq!(c.duplicates, duplicates);
+        // Buffered packets are played, discarded, or still waiting.
+        let waiting = buffered - c.played - c.discarded;
+        proptest::prop_assert!(waiting <= JitterConfig::new(8000).capacity as u64);
+    }
+}

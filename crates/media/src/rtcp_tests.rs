@@ -173,3 +173,60 @@ fn round_trip_from_our_sr_to_their_report_is_measured() {
         .unwrap();
     assert!((rtt - 150.0).abs() < 0.1, "{rtt}");
 }
+
+fn arb_block() -> impl Strategy<Value = ReportBlock> {
+    (
+        any::<u32>(),
+        any::<u8>(),
+        -0x80_0000i32..=0x7F_FFFF,
+        any::<[u32; 4]>(),
+    )
+        .prop_map(|(ssrc, f, lost, w)| ReportBlock {
+            ssrc,
+            fraction_lost: f,
+            cumulative_lost: lost,
+            highest_sequence: w[0],
+            jitter: w[1],
+            last_sr: w[2],
+            delay_since_last_sr: w[3],
+        })
+}
+
+fn arb_packet() -> impl Strategy<Value = RtcpPacket> {
+    let blocks = || proptest::collection::vec(arb_block(), 0..=31);
+    prop_oneof![
+        (any::<u32>(), any::<u64>(), any::<[u32; 3]>(), blocks()).prop_map(
+            |(ssrc, ntp, w, reports)| {
+                RtcpPacket::SenderReport(SenderReport {
+                    ssrc,
+                    ntp_timestamp: ntp,
+                    rtp_timestamp: w[0],
+                    packet_count: w[1],
+                    octet_count: w[2],
+                    reports,
+                })
+            }
+        ),
+        (any::<u32>(), blocks()).prop_map(|(ssrc, reports)| RtcpPacket::ReceiverReport(
+            ReceiverReport { ssrc, reports }
+        )),
+        (
+            proptest::collection::vec(any::<u32>(), 0..=31),
+            proptest::option::of("[ -~]{1,60}")
+        )
+            .prop_map(|(sources, reason)| RtcpPacket::Bye(Bye { sources, reason })),
+    ]
+}
+
+proptest! {
+    #[test]
+    fn valid_compounds_round_trip(
+        first in arb_packet().prop_filter("starts with a report", |p| !matches!(p, RtcpPacket::Bye(_))),
+        rest in proptest::collection::vec(arb_packet(), 0..3),
+    ) {
+        let packets: Vec<RtcpPacket> = std::iter::once(first).chain(rest).collect();
+        let bytes = write_compound(&packets).unwrap();
+        prop_assert_eq!(bytes.len() % 4, 0);
+        prop_assert_eq!(parse_compound(&bytes).unwrap(), packets);
+    }
+}
