@@ -181,3 +181,190 @@ fn arbitrary_text_never_panics() {
         let _ = parse(&format!("v=0\r\n{}", lines.join("\r\n")));
     });
 }
+
+mod generated {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn token() -> impl Strategy<Value = String> {
+        "[a-zA-Z0-9.-]{1,12}"
+    }
+
+    fn address_type() -> impl Strategy<Value = AddressType> {
+        prop_oneof![Just(AddressType::Ip4), Just(AddressType::Ip6)]
+    }
+
+    fn direction() -> impl Strategy<Value = Direction> {
+        prop_oneof![
+            Just(Direction::SendRecv),
+            Just(Direction::SendOnly),
+            Just(Direction::RecvOnly),
+            Just(Direction::Inactive)
+        ]
+    }
+
+    fn connection() -> impl Strategy<Value = Connection> {
+        (address_type(), token()).prop_map(|(address_type, address)| Connection {
+            address_type,
+            address,
+        })
+    }
+
+    /// Attributes we do not model: names that are neither typed attributes nor
+    /// directions, so they stay in the list.
+    fn attributes() -> impl Strategy<Value = Vec<Attribute>> {
+        proptest::collection::vec(
+            ("x-[a-z]{1,6}", proptest::option::of("[ -~]{0,20}"))
+                .prop_map(|(name, value)| Attribute { name, value }),
+            0..3,
+        )
+    }
+
+    fn crypto() -> impl Strategy<Value = Crypto> {
+        (
+            any::<u32>(),
+            token(),
+            token(),
+            proptest::collection::vec(token(), 0..2),
+        )
+            .prop_map(|(tag, suite, key_params, session_params)| Crypto {
+                tag,
+                suite,
+                key_params,
+                session_params,
+            })
+    }
+
+    fn media() -> impl Strategy<Value = MediaDescription> {
+        let rtp = (
+            prop_oneof![Just(Protocol::RtpAvp), Just(Protocol::RtpSavp)],
+            proptest::collection::btree_set(0u8..128, 1..5),
+            any::<u64>(),
+        )
+            .prop_map(|(protocol, pts, seed)| {
+                let formats: Vec<u8> = pts.into_iter().collect();
+                // Give some formats an rtpmap and some an fmtp, chosen by the seed's
+                // bits, in format order as the writer emits them.
+                let rtpmaps = formats
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| seed >> i & 1 == 1)
+                    .map(|(i, &pt)| RtpMap {
+                        payload_type: pt,
+                        encoding: format!("codec{i}"),
+                        clock_rate: 8000 * (i as u32 + 1),
+                        channels: (seed >> (i + 8) & 1 == 1).then_some(2),
+                    })
+                    .collect();
+                let fmtps = formats
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| seed >> (i + 16) & 1 == 1)
+                    .map(|(i, &pt)| Fmtp {
+                        payload_type: pt,
+                        params: format!("p{i}=1;q=0-16"),
+                    })
+                    .collect();
+                (
+                    protocol,
+                    formats.iter().map(u8::to_string).collect::<Vec<_>>(),
+                    rtpmaps,
+                    fmtps,
+                )
+            });
+        let other = (
+            "[A-Z]{3}/[A-Z]{2,5}",
+            proptest::collection::vec("[a-z*]{1,4}", 1..3),
+        )
+            .prop_map(|(p, formats)| (Protocol::Other(p), formats, Vec::new(), Vec::new()));
+        (
+            "[a-z]{3,11}",
+            any::<u16>(),
+            prop_oneof![rtp, other],
+            proptest::option::of(connection()),
+            proptest::option::of(direction()),
+            proptest::collection::vec(crypto(), 0..3),
+            proptest::option::of(1u32..200),
+            attributes(),
+        )
+            .prop_map(
+                |(
+                    media,
+                    port,
+                    (protocol, formats, rtpmaps, fmtps),
+                    connection,
+                    direction,
+                    crypto,
+                    ptime,
+                    attributes,
+                )| {
+                    MediaDescription {
+                        media,
+                        port,
+                        protocol,
+                        formats,
+                        connection,
+                        rtpmaps,
+                        fmtps,
+                        direction,
+                        crypto,
+                        ptime,
+                        attributes,
+                    }
+                },
+            )
+    }
+
+    fn session() -> impl Strategy<Value = SessionDescription> {
+        (
+            (
+                token(),
+                "[0-9]{1,25}",
+                any::<u64>(),
+                address_type(),
+                token(),
+            ),
+            "[a-zA-Z0-9-]{1,10}( [a-z]{1,5})?",
+            proptest::option::of(connection()),
+            (any::<u64>(), any::<u64>()),
+            proptest::option::of(direction()),
+            attributes(),
+            proptest::collection::vec(media(), 0..3),
+        )
+            .prop_map(
+                |(
+                    (username, session_id, session_version, address_type, address),
+                    session_name,
+                    connection,
+                    timing,
+                    direction,
+                    attributes,
+                    media,
+                )| {
+                    SessionDescription {
+                        origin: Origin {
+                            username,
+                            session_id,
+                            session_version,
+                            address_type,
+                            address,
+                        },
+                        session_name,
+                        connection,
+                        timing,
+                        direction,
+                        attributes,
+                        media,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn any_description_we_can_model_writes_and_parses_back_unchanged(sdp in session()) {
+            let text = sdp.to_string();
+            prop_assert_eq!(parse(&text).unwrap(), sdp, "{}", text);
+        }
+    }
+}
