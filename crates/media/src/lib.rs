@@ -7,6 +7,8 @@
 //! - `rtcp`: [`rtcp::SenderReport`], [`rtcp::ReceiverReport`] with
 //!   [`rtcp::ReportBlock`], [`rtcp::Bye`], compound packets through
 //!   [`rtcp::parse_compound`] and [`rtcp::write_compound`].
+//! - `stream`: [`stream::RtpSender`] (sequence, timestamps, marker, SR counts) and
+//!   [`stream::SrTracker`] (LSR/DLSR for our report blocks).
 //! - `g711`: mu-law and A-law companding ([`g711::ulaw_encode`], [`g711::alaw_decode`], ...).
 //! - `codec`: the [`codec::AudioCodec`] trait (encode, decode, conceal) and
 //!   [`codec::G711`] for PCMU and PCMA.
@@ -35,8 +37,8 @@
 //! - Real audio devices: an `audio::cpal` module implementing [`audio::AudioBackend`]
 //!   on cpal 0.18 (device list, hot-plug, level meter).
 //! - SRTP (AES_CM_128_HMAC_SHA1_80/32 from the keys in [`sdp::negotiate::SrtpKeys`]),
-//!   the RTP session that ties socket, jitter buffer, codec and RTCP timers together,
-//!   and resampling between device and codec rates.
+//!   the RTP session that ties socket, [`stream::RtpSender`], jitter buffer, codec
+//!   and RTCP timers together, and resampling between device and codec rates.
 //!
 //! Both native dependencies were left out on purpose: their builds are heavy on the
 //! shared build machine.
@@ -49,3 +51,4 @@ pub mod quality;
 pub mod rtcp;
 pub mod rtp;
 pub mod sdp;
+pub mod stream;

@@ -14,6 +14,7 @@ use media::rtcp::{parse_compound, write_compound, ReceiverReport, RtcpPacket};
 use media::rtp::RtpPacket;
 use media::sdp::negotiate::{answer, CodecPreference, LocalMedia};
 use media::sdp::{parse, AddressType, Connection, Direction, Origin};
+use media::stream::RtpSender;
 
 /// SplitMix64: deterministic, so the run is the same every time.
 struct Rng(u64);
@@ -67,30 +68,31 @@ fn tone_and_digit_cross_a_lossy_jittery_link_and_the_report_shows_the_loss() {
     // Sender: 3 s of 1 kHz tone; between 1.0 s and 1.14 s the digit '5' replaces audio.
     let mut tone = ToneGenerator::new(1000.0, 8000, 8000);
     let mut encoder = G711::new(G711Law::MuLaw);
-    let digit = digit_packets('5', DtmfTiming::default()).unwrap();
+    let mut tx = RtpSender::new(0xABCD, 0, 0);
+    let mut digit = Vec::new();
     let mut rng = Rng(0xC0FFEE);
     let mut wire: Vec<(u64, Vec<u8>)> = Vec::new();
     for i in 0..150u32 {
         let sent_ms = u64::from(i) * 20;
-        let (seq, ts) = (i as u16, i * 160);
         let mut frame = [0i16; 160];
         tone.read(&mut frame);
-        let packet = match i.checked_sub(50).and_then(|k| digit.get(k as usize)) {
-            Some(ev) => {
-                let mut p = RtpPacket::new(
-                    event_pt,
-                    seq,
-                    50 * 160,
-                    0xABCD,
-                    ev.payload.encode().to_vec(),
-                );
-                p.marker = ev.marker;
-                p
+        if i == 50 {
+            digit = tx.event(
+                event_pt,
+                &digit_packets('5', DtmfTiming::default()).unwrap(),
+            );
+            digit.reverse();
+        }
+        // One event packet per frame time while the digit lasts, audio otherwise.
+        let packet = match digit.pop() {
+            Some(event) => {
+                tx.skip(160);
+                event
             }
             None => {
                 let mut payload = Vec::new();
                 encoder.encode(&frame, &mut payload);
-                RtpPacket::new(audio_pt, seq, ts, 0xABCD, payload)
+                tx.audio(audio_pt, payload, 160)
             }
         };
         if rng.next_f64() < 0.05 {
