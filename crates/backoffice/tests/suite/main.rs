@@ -12,4 +12,5 @@ mod connectors;
 mod inventory;
 mod leases;
 mod numbers;
+mod service;
 mod workers;

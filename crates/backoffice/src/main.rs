@@ -1,0 +1,91 @@
+//! The back-office service: `backoffice serve` runs the API and the periodic workers;
+//! `backoffice init` creates an account and its first administrator.
+//!
+//! Configuration comes from the environment, so the same binary runs embedded (SQLite
+//! file) and as several instances sharing PostgreSQL:
+//!
+//! * `BACKOFFICE_DATABASE_URL`: `postgres://...` or `sqlite://<path>?mode=rwc`
+//!   (default `sqlite://backoffice.db?mode=rwc` in the working directory);
+//! * `BACKOFFICE_LISTEN`: address for the API (default `127.0.0.1:8080`);
+//! * `BACKOFFICE_ADMIN_PASSWORD`: the first administrator's password, for `init`.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{bail, Context};
+use backoffice::auth::Role;
+use backoffice::{Backoffice, BuiltinSupplier, Store, SystemClock};
+
+const USAGE: &str =
+    "usage: backoffice serve | backoffice init <account-id> <account-name> <admin-username>";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let url = std::env::var("BACKOFFICE_DATABASE_URL")
+        .unwrap_or_else(|_| "sqlite://backoffice.db?mode=rwc".into());
+    let store = Store::connect(&url).await.context("opening the database")?;
+    let bo = Backoffice::new(
+        store,
+        Arc::new(SystemClock),
+        Arc::new(BuiltinSupplier::new()),
+    );
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
+        [] | ["serve"] => serve(bo).await,
+        ["init", id, name, admin] => {
+            let password = std::env::var("BACKOFFICE_ADMIN_PASSWORD")
+                .context("BACKOFFICE_ADMIN_PASSWORD is not set")?;
+            bo.create_account(id, name)
+                .await
+                .context("creating the account")?;
+            bo.create_user(id, admin, &password, Role::Administrator)
+                .await
+                .context("creating the administrator")?;
+            println!("account {id} with administrator {admin} created");
+            Ok(())
+        }
+        _ => bail!("{USAGE}"),
+    }
+}
+
+async fn serve(bo: Backoffice) -> anyhow::Result<()> {
+    let listen = std::env::var("BACKOFFICE_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("binding {listen}"))?;
+    let workers = bo.spawn_workers(Duration::from_secs(1));
+    tracing::info!(address = %listener.local_addr()?, backend = ?bo.store().backend(), "back office listening");
+    axum::serve(listener, backoffice::api::router(bo.clone()))
+        .with_graceful_shutdown(shutdown())
+        .await
+        .context("serving the API")?;
+    workers.stop().await;
+    bo.store().close().await;
+    Ok(())
+}
+
+async fn shutdown() {
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term => {}
+    }
+    tracing::info!("shutting down");
+}
