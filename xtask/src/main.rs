@@ -1,5 +1,94 @@
+//! The project's commands, so that a fresh machine needs only Rust, Node and npm.
+//!
+//! - `cargo xtask run [-- APP ARGS]`: install what is missing, build the UI and the app,
+//!   open the app.
+//! - `cargo xtask test [--only LAYER]`: install what is missing and run every test layer.
+//! - `cargo xtask gen-types`: rewrite the UI's TypeScript types from the Rust edge types.
+//! - `cargo xtask setup`: only install what is missing.
+
+mod exec;
+mod fresh;
+mod postgres;
+mod setup;
+mod test;
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context};
+
 fn main() -> anyhow::Result<()> {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    std::fs::write(root.join(wire::TYPESCRIPT_PATH), wire::typescript_bindings())?;
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    match command.as_str() {
+        "run" => run(&rest),
+        "test" => test::run(&rest),
+        "gen-types" => gen_types(),
+        "setup" => {
+            setup::system_packages(setup::Purpose::Test)?;
+            setup::ui_packages()
+        }
+        "" | "help" | "--help" | "-h" => {
+            println!("{}", USAGE);
+            Ok(())
+        }
+        other => bail!("unknown command {other:?}\n{USAGE}"),
+    }
+}
+
+const USAGE: &str =
+    "usage: cargo xtask <run [-- APP ARGS] | test [--only LAYER] | gen-types | setup>
+layers: fmt, ui, clippy, rust, e2e (default: all, in that order)";
+
+/// The workspace root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask is inside the workspace")
+        .to_path_buf()
+}
+
+/// The cargo target folder in use (it may live outside the clone, as on CI).
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn gen_types() -> anyhow::Result<()> {
+    let path = root().join(wire::TYPESCRIPT_PATH);
+    std::fs::write(&path, wire::typescript_bindings())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {}", path.display());
+    Ok(())
+}
+
+fn run(rest: &[String]) -> anyhow::Result<()> {
+    setup::system_packages(setup::Purpose::Run)?;
+    setup::ui_packages()?;
+    setup::ui_build()?;
+    exec::step("build the app", exec::cargo(&["build", "-p", "softphone"]))?;
+    let app = target_dir().join("debug/softphone");
+    let app_args: Vec<&str> = rest
+        .iter()
+        .map(String::as_str)
+        .skip_while(|a| *a == "--")
+        .collect();
+    let has_display =
+        std::env::var_os("DISPLAY").is_some() || std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let mut cmd = if has_display {
+        std::process::Command::new(&app)
+    } else {
+        println!("no DISPLAY or WAYLAND_DISPLAY: opening the app on a virtual display (xvfb-run)");
+        let mut c = std::process::Command::new("xvfb-run");
+        c.args(["-a", "-s", "-screen 0 1280x1024x24"]).arg(&app);
+        c
+    };
+    cmd.args(&app_args);
+    println!("==> open the app: {}", app.display());
+    let status = cmd.status().context("cannot start the app")?;
+    if !status.success() {
+        bail!("the app exited with {status}");
+    }
     Ok(())
 }

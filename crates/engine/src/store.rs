@@ -95,7 +95,10 @@ mod tests {
         let store = StateStore::open(dir.path()).unwrap();
         assert_eq!(store.load().unwrap(), None);
         store.save("v1\npresence=busy\n").unwrap();
-        assert_eq!(store.load().unwrap().as_deref(), Some("v1\npresence=busy\n"));
+        assert_eq!(
+            store.load().unwrap().as_deref(),
+            Some("v1\npresence=busy\n")
+        );
         assert!(!dir.path().join("agent-state.txt.tmp").exists());
     }
 

@@ -10,7 +10,10 @@ fn presence_is_kept_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
     let first = Engine::start(dir.path());
     assert_eq!(first.view().presence, Presence::Available);
-    assert_eq!(first.set_presence(Presence::Away).unwrap().presence, Presence::Away);
+    assert_eq!(
+        first.set_presence(Presence::Away).unwrap().presence,
+        Presence::Away
+    );
     drop(first);
 
     let second = Engine::start(dir.path());
@@ -66,7 +69,11 @@ fn a_data_folder_that_is_a_file_runs_from_memory_and_says_so() {
     let engine = Engine::start(&not_a_folder);
     let problem = engine.view().storage_problem.expect("the agent is told");
     assert_eq!(problem.code, ErrorCode::StorageUnavailable);
-    assert!(problem.message.contains("not a folder"), "{}", problem.message);
+    assert!(
+        problem.message.contains("not a folder"),
+        "{}",
+        problem.message
+    );
 
     // The agent can still work; the file is untouched.
     assert_eq!(

@@ -1,0 +1,68 @@
+//! The desktop app: a thin Tauri shell over [`engine::Engine`].
+//!
+//! Each command is a one-liner onto the engine; the engine's view changes are forwarded
+//! to the UI as the `agent-view` event. Everything else (policy, storage, calls) lives
+//! in the crates below the engine, so the shell can be read in one sitting.
+
+mod commands;
+mod data_dir;
+
+use std::sync::Arc;
+
+use tauri::{Emitter, Manager};
+use tokio::sync::broadcast::error::RecvError;
+
+/// The event carrying a fresh `wire::AgentView` to the UI after every change.
+pub const EVENT_AGENT_VIEW: &str = "agent-view";
+
+pub fn run() {
+    init_logging();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let dir = data_dir::resolve(app.handle());
+            tracing::info!(data_dir = %dir.display(), "starting");
+            let engine = Arc::new(engine::Engine::start(&dir));
+            forward_views(app.handle().clone(), &engine);
+            app.manage(engine);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::agent_view,
+            commands::set_presence
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        tracing::error!(error = %e, "the app could not run");
+        eprintln!("softphone: the app could not run: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn forward_views(app: tauri::AppHandle, engine: &engine::Engine) {
+    let mut views = engine.subscribe();
+    tauri::async_runtime::spawn(async move {
+        loop {
+            match views.recv().await {
+                Ok(view) => {
+                    if let Err(e) = app.emit(EVENT_AGENT_VIEW, view) {
+                        tracing::warn!(error = %e, "cannot send the view to the UI");
+                    }
+                }
+                // Missing a few intermediate views is harmless: each one is whole.
+                Err(RecvError::Lagged(_)) => continue,
+                Err(RecvError::Closed) => break,
+            }
+        }
+    });
+}
+
+fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    let filter =
+        EnvFilter::try_from_env("SOFTPHONE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // A second init (tests that call run twice) is not an error worth stopping for.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

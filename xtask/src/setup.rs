@@ -1,0 +1,106 @@
+//! Installing what the project needs on a fresh Debian or Ubuntu machine, and nothing
+//! when it is already there (so a second run costs a few milliseconds).
+
+use std::process::Command;
+
+use anyhow::Context;
+
+use crate::exec;
+use crate::fresh;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Run,
+    Test,
+}
+
+/// Libraries the Tauri app links against, and cmake for libopus.
+const BUILD: &[&str] = &[
+    "build-essential",
+    "pkg-config",
+    "cmake",
+    "libssl-dev",
+    "libgtk-3-dev",
+    "libwebkit2gtk-4.1-dev",
+    "libjavascriptcoregtk-4.1-dev",
+    "libsoup-3.0-dev",
+    "librsvg2-dev",
+    // `cargo xtask run` on a machine without a display opens the app under Xvfb.
+    "xvfb",
+    "xauth",
+];
+
+/// The real peers and servers the tests use.
+const TEST: &[&str] = &["webkit2gtk-driver", "postgresql"];
+
+pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
+    let mut wanted: Vec<&str> = BUILD.to_vec();
+    if purpose == Purpose::Test {
+        wanted.extend_from_slice(TEST);
+    }
+    let missing: Vec<&str> = wanted.into_iter().filter(|p| !is_installed(p)).collect();
+    if missing.is_empty() {
+        println!("==> system packages: all present");
+        return Ok(());
+    }
+    println!("==> system packages missing: {}", missing.join(" "));
+    exec::step("apt-get update", apt(&["update", "-q"]))?;
+    let mut args = vec!["install", "-y", "-q", "--no-install-recommends"];
+    args.extend(missing);
+    exec::step("apt-get install", apt(&args))
+}
+
+fn apt(args: &[&str]) -> Command {
+    let mut cmd = if exec::is_root() {
+        Command::new("apt-get")
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg("apt-get");
+        c
+    };
+    cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd
+}
+
+fn is_installed(package: &str) -> bool {
+    let mut cmd = Command::new("dpkg-query");
+    cmd.args(["-W", "-f=${Status}", package]);
+    matches!(exec::output(cmd), Ok((true, out)) if out.contains("install ok installed"))
+}
+
+/// `npm ci` in ui/, only when package-lock.json changed since the last install.
+pub fn ui_packages() -> anyhow::Result<()> {
+    let ui = crate::root().join("ui");
+    let lock = std::fs::read(ui.join("package-lock.json")).context("ui/package-lock.json")?;
+    let stamp = ui.join("node_modules/.xtask-lock-stamp");
+    let want = fresh::digest(&lock);
+    if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
+        println!("==> ui packages: up to date");
+        return Ok(());
+    }
+    exec::step(
+        "install ui packages",
+        exec::npm(&["ci", "--no-audit", "--no-fund"]),
+    )?;
+    std::fs::write(&stamp, want).context("cannot write the npm stamp")?;
+    Ok(())
+}
+
+/// `npm run build` unless ui/dist is newer than every UI source.
+pub fn ui_build() -> anyhow::Result<()> {
+    let ui = crate::root().join("ui");
+    let built = ui.join("dist/index.html");
+    let sources = [
+        "src",
+        "index.html",
+        "package-lock.json",
+        "vite.config.ts",
+        "svelte.config.js",
+        "tsconfig.json",
+    ];
+    if fresh::is_newer_than(&built, sources.iter().map(|s| ui.join(s))) {
+        println!("==> ui build: up to date");
+        return Ok(());
+    }
+    exec::step("build the ui", exec::npm(&["run", "build"]))
+}
