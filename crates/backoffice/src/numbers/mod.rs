@@ -1,4 +1,4 @@
-//! Phone numbers: search (N3), orders (N4, N5), inventory (N7, N8, N9), the deletion
+//! Phone numbers: search (N3), orders (N4, N5), porting (N6), inventory (N7, N8, N9), the deletion
 //! queue (N10), all with a status history (N2) and emergency safety (N11).
 
 mod catalogue;
@@ -6,10 +6,12 @@ mod deletion;
 mod events;
 mod inventory;
 mod orders;
+mod porting;
 mod supplier;
 
 pub use deletion::PurgeReport;
 pub use orders::{Order, OrderNumber, OrderNumberStatus, OrderStatus};
+pub use porting::{CarrierEvent, Loa, PortNumber, PortRequest, PortState};
 pub use supplier::{
     AvailableNumber, BoxFuture, BuiltinSupplier, NumberSupplier, SearchQuery, TOLL_FREE_PREFIXES,
 };

@@ -18,7 +18,7 @@ use crate::e164;
 use crate::error::{Error, Result};
 use crate::redact::Redacted;
 use crate::service::Backoffice;
-use crate::storage::new_id;
+use crate::storage::{new_id, Tx};
 
 /// The most numbers one order may hold.
 const MAX_ORDER: usize = 100;
@@ -143,22 +143,8 @@ impl Backoffice {
         let now = self.now();
         let id = new_id("ord");
         let mut tx = self.store.begin_write().await?;
-        let limit = self.lock_account(&mut tx, account).await?;
-        let held: i64 = sqlx::query_scalar(
-            "SELECT COUNT(*) FROM numbers WHERE account_id = $1 AND status NOT IN ('AcquireFailed', 'Cancelled')",
-        )
-        .bind(account)
-        .fetch_one(&mut *tx)
-        .await?;
-        let requested = numbers.len() as i64;
-        if held + requested > limit {
-            return Err(Error::LimitReached {
-                limit,
-                held,
-                requested,
-                rule: "N5",
-            });
-        }
+        self.reserve_within_limit(&mut tx, account, numbers.len())
+            .await?;
         sqlx::query(
             "INSERT INTO orders (id, account_id, product_type, status, created_by, created_at) \
              VALUES ($1, $2, $3, 'Processing', $4, $5)",
@@ -381,5 +367,34 @@ impl Backoffice {
         .bind(account)
         .fetch_all(self.store.pool())
         .await?)
+    }
+
+    /// N5: locks the account and refuses (changing nothing) unless `requested` more
+    /// numbers fit. Numbers held, in the deletion queue, in pending orders and in
+    /// pending port-ins all count: every one of them is a row not AcquireFailed or
+    /// Cancelled. The caller inserts its rows in the same transaction.
+    pub(crate) async fn reserve_within_limit(
+        &self,
+        tx: &mut Tx,
+        account: &str,
+        requested: usize,
+    ) -> Result<()> {
+        let limit = self.lock_account(tx, account).await?;
+        let held: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM numbers WHERE account_id = $1 AND status NOT IN ('AcquireFailed', 'Cancelled')",
+        )
+        .bind(account)
+        .fetch_one(&mut **tx)
+        .await?;
+        let requested = requested as i64;
+        if held + requested > limit {
+            return Err(Error::LimitReached {
+                limit,
+                held,
+                requested,
+                rule: "N5",
+            });
+        }
+        Ok(())
     }
 }

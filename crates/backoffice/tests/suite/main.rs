@@ -12,5 +12,6 @@ mod connectors;
 mod inventory;
 mod leases;
 mod numbers;
+mod porting;
 mod service;
 mod workers;
