@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::connectors_dto::{ConnectorOut, EmergencyIo, SettingsIo};
 use super::dto::{NumberOut, PoolOut};
-use super::{ApiError, Auth, Body};
+use super::{Admin, ApiError, Body};
 use crate::auth::Role;
 use crate::error::Error;
 use crate::numbers::{Actor, ProductType};
@@ -16,7 +16,7 @@ use crate::service::Backoffice;
 
 type Res<T> = Result<Json<T>, ApiError>;
 
-fn admin(auth: &Auth) -> Result<Actor, ApiError> {
+fn admin(auth: &Admin) -> Result<Actor, ApiError> {
     auth.0.require(Role::Administrator)?;
     Ok(Actor::new(format!("user:{}", auth.0.username)))
 }
@@ -45,14 +45,14 @@ fn list(v: Vec<crate::numbers::NumberSummary>) -> Json<Vec<NumberOut>> {
     Json(v.into_iter().map(Into::into).collect())
 }
 
-pub(super) async fn pending(State(bo): State<Backoffice>, auth: Auth) -> Res<Vec<String>> {
+pub(super) async fn pending(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<String>> {
     admin(&auth)?;
     Ok(Json(bo.pending_numbers(&auth.0.account_id).await?))
 }
 
 pub(super) async fn assign(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(e164): Path<String>,
     Body(b): Body<Assign>,
 ) -> Res<NumberOut> {
@@ -78,7 +78,7 @@ pub(super) async fn assign(
 
 pub(super) async fn unassign(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(e164): Path<String>,
 ) -> Res<NumberOut> {
     let actor = admin(&auth)?;
@@ -89,7 +89,7 @@ pub(super) async fn unassign(
 
 pub(super) async fn product_type(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<ChangeType>,
 ) -> Res<Vec<NumberOut>> {
     let actor = admin(&auth)?;
@@ -105,7 +105,7 @@ pub(super) async fn product_type(
 
 pub(super) async fn deletion_queue(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
 ) -> Res<Vec<NumberOut>> {
     admin(&auth)?;
     Ok(list(bo.deletion_queue(&auth.0.account_id).await?))
@@ -113,7 +113,7 @@ pub(super) async fn deletion_queue(
 
 pub(super) async fn delete(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<Numbers>,
 ) -> Res<Vec<NumberOut>> {
     let actor = admin(&auth)?;
@@ -125,7 +125,7 @@ pub(super) async fn delete(
 
 pub(super) async fn restore(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<Numbers>,
 ) -> Res<Vec<NumberOut>> {
     let actor = admin(&auth)?;
@@ -137,7 +137,7 @@ pub(super) async fn restore(
 
 pub(super) async fn pool_add(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<Numbers>,
 ) -> Res<PoolOut> {
     let actor = admin(&auth)?;
@@ -150,7 +150,7 @@ pub(super) async fn pool_add(
 
 pub(super) async fn pool_remove(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<Numbers>,
 ) -> Res<PoolOut> {
     let actor = admin(&auth)?;
@@ -163,7 +163,7 @@ pub(super) async fn pool_remove(
 
 pub(super) async fn create_connector(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<SettingsIo>,
 ) -> Result<(StatusCode, Json<ConnectorOut>), ApiError> {
     admin(&auth)?;
@@ -175,7 +175,7 @@ pub(super) async fn create_connector(
 
 pub(super) async fn connector(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(id): Path<String>,
 ) -> Res<ConnectorOut> {
     admin(&auth)?;
@@ -186,7 +186,7 @@ pub(super) async fn connector(
 
 pub(super) async fn update_connector(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(id): Path<String>,
     Body(b): Body<SettingsIo>,
 ) -> Res<ConnectorOut> {
@@ -200,7 +200,7 @@ pub(super) async fn update_connector(
 
 pub(super) async fn set_emergency(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(id): Path<String>,
     Body(b): Body<EmergencyIo>,
 ) -> Res<ConnectorOut> {
@@ -214,7 +214,7 @@ pub(super) async fn set_emergency(
 
 pub(super) async fn remove_emergency(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(id): Path<String>,
 ) -> Res<ConnectorOut> {
     admin(&auth)?;

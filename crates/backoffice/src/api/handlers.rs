@@ -5,7 +5,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 
 use super::dto::*;
-use super::{ApiError, Auth, Body};
+use super::{Admin, ApiError, Auth, Body};
 use crate::auth::Role;
 use crate::error::Error;
 use crate::numbers::{Actor, ProductType, SearchQuery};
@@ -13,7 +13,7 @@ use crate::service::Backoffice;
 
 type Res<T> = Result<Json<T>, ApiError>;
 
-fn actor(a: &Auth) -> Actor {
+fn actor(a: &Admin) -> Actor {
     Actor::new(format!("user:{}", a.0.username))
 }
 
@@ -75,7 +75,7 @@ pub(super) async fn end_call(State(bo): State<Backoffice>, auth: Auth) -> Res<Le
 
 pub(super) async fn search(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Query(q): Query<Search>,
 ) -> Res<Vec<Available>> {
     auth.0.require(Role::Administrator)?;
@@ -98,7 +98,7 @@ pub(super) async fn search(
 
 pub(super) async fn place_order(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Body(b): Body<NewOrder>,
 ) -> Result<(StatusCode, Json<OrderOut>), ApiError> {
     auth.0.require(Role::Administrator)?;
@@ -112,7 +112,7 @@ pub(super) async fn place_order(
     Ok((StatusCode::ACCEPTED, Json(order.into())))
 }
 
-pub(super) async fn orders(State(bo): State<Backoffice>, auth: Auth) -> Res<Vec<OrderOut>> {
+pub(super) async fn orders(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<OrderOut>> {
     auth.0.require(Role::Administrator)?;
     Ok(Json(
         bo.orders(&auth.0.account_id)
@@ -125,14 +125,14 @@ pub(super) async fn orders(State(bo): State<Backoffice>, auth: Auth) -> Res<Vec<
 
 pub(super) async fn order(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(id): Path<String>,
 ) -> Res<OrderOut> {
     auth.0.require(Role::Administrator)?;
     Ok(Json(bo.order(&auth.0.account_id, &id).await?.into()))
 }
 
-pub(super) async fn inventory(State(bo): State<Backoffice>, auth: Auth) -> Res<Vec<NumberOut>> {
+pub(super) async fn inventory(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<NumberOut>> {
     auth.0.require(Role::Administrator)?;
     Ok(Json(
         bo.inventory(&auth.0.account_id)
@@ -145,7 +145,7 @@ pub(super) async fn inventory(State(bo): State<Backoffice>, auth: Auth) -> Res<V
 
 pub(super) async fn number_details(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
     Path(e164): Path<String>,
 ) -> Res<DetailsOut> {
     auth.0.require(Role::Administrator)?;
@@ -154,7 +154,7 @@ pub(super) async fn number_details(
     ))
 }
 
-pub(super) async fn callback_pool(State(bo): State<Backoffice>, auth: Auth) -> Res<PoolOut> {
+pub(super) async fn callback_pool(State(bo): State<Backoffice>, auth: Admin) -> Res<PoolOut> {
     auth.0.require(Role::Administrator)?;
     Ok(Json(
         bo.callback_pool_status(&auth.0.account_id).await?.into(),
@@ -163,7 +163,7 @@ pub(super) async fn callback_pool(State(bo): State<Backoffice>, auth: Auth) -> R
 
 pub(super) async fn voice_connectors(
     State(bo): State<Backoffice>,
-    auth: Auth,
+    auth: Admin,
 ) -> Res<Vec<VoiceConnectorOut>> {
     auth.0.require(Role::Administrator)?;
     let all = bo.voice_connectors(&auth.0.account_id).await?;

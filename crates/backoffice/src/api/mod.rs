@@ -7,6 +7,7 @@ mod admin;
 mod connectors_dto;
 mod dto;
 mod handlers;
+mod porting;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -69,6 +70,15 @@ pub fn router(bo: Backoffice) -> Router {
             "/api/v1/voice-connectors/{id}/emergency",
             put(admin::set_emergency).delete(admin::remove_emergency),
         )
+        .route("/api/v1/port-ins", get(porting::list).post(porting::submit))
+        .route("/api/v1/port-ins/{id}", get(porting::get_one))
+        .route("/api/v1/port-ins/{id}/loas", put(porting::update_loa))
+        .route(
+            "/api/v1/port-ins/{id}/carrier-events",
+            post(porting::carrier_event),
+        )
+        .route("/api/v1/port-ins/{id}/resubmit", post(porting::resubmit))
+        .route("/api/v1/port-ins/{id}/cancel", post(porting::cancel))
         .with_state(bo)
 }
 
@@ -144,6 +154,24 @@ impl FromRequestParts<Backoffice> for Auth {
             .filter(|t| !t.is_empty())
             .ok_or(Error::Unauthenticated)?;
         Ok(Auth(bo.authenticate(token).await?))
+    }
+}
+
+/// A signed-in administrator, or a 401/403. As an extractor it runs before the body is
+/// read, so a caller without the role learns nothing about what the route expects.
+#[derive(Debug, Clone)]
+pub struct Admin(pub Principal);
+
+impl FromRequestParts<Backoffice> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        bo: &Backoffice,
+    ) -> Result<Self, Self::Rejection> {
+        let Auth(p) = Auth::from_request_parts(parts, bo).await?;
+        p.require(crate::auth::Role::Administrator)?;
+        Ok(Admin(p))
     }
 }
 

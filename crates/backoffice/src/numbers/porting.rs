@@ -478,6 +478,21 @@ impl Backoffice {
         Ok(())
     }
 
+    /// N6: the account's port-in requests, newest first.
+    pub async fn port_requests(&self, account: &str) -> Result<Vec<PortRequest>> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM port_requests WHERE account_id = $1 ORDER BY created_at DESC, id",
+        )
+        .bind(account)
+        .fetch_all(self.store.pool())
+        .await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            out.push(self.port_request(account, &id).await?);
+        }
+        Ok(out)
+    }
+
     /// N6: one request with its numbers and letters.
     pub async fn port_request(&self, account: &str, id: &str) -> Result<PortRequest> {
         let mut conn = self.store.pool().acquire().await?;

@@ -13,6 +13,7 @@ backend_tests!(
     n04_api_provision_numbers_then_orders_pending_and_inventory,
     n07_n09_n10_api_assign_change_type_delete_and_restore,
     v02_api_emergency_routing_numbers_for_a_voice_connector,
+    n06_api_port_in_with_letters_and_the_embedded_carrier,
 );
 
 async fn admin(t: &Ctx) -> (Router, String) {
@@ -269,4 +270,91 @@ async fn v02_api_emergency_routing_numbers_for_a_voice_connector(t: &Ctx) {
     );
     let removed = ok(&app, Method::DELETE, &path, &tk, None).await;
     assert_eq!(removed["emergency"], Value::Null);
+}
+
+async fn n06_api_port_in_with_letters_and_the_embedded_carrier(t: &Ctx) {
+    let (app, tk) = admin(t).await;
+    let body = json!({
+        "product_type": "VoiceConnector",
+        "numbers": [{"e164": "+12065550181", "carrier": "Lumen"}],
+        "loas": [{"carrier": "Lumen", "authorized_name": "Jane Roe", "billing_telephone_number": "+12065550100",
+                  "service_address": "1 Main St, Seattle, WA 98101"}],
+    });
+    let (status, req) = call(
+        &app,
+        Method::POST,
+        "/api/v1/port-ins",
+        Some(&tk),
+        Some(body),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{req}");
+    assert_eq!(req["state"], "PendingDocuments");
+    assert!(
+        req["note"].as_str().unwrap().contains("account_number"),
+        "{req}"
+    );
+    let base = format!("/api/v1/port-ins/{}", req["id"].as_str().unwrap());
+    let letter = json!({"carrier": "Lumen", "authorized_name": "Jane Roe", "billing_telephone_number": "+12065550100",
+                        "service_address": "1 Main St, Seattle, WA 98101", "account_number": "AC-1"});
+    assert_eq!(
+        ok(
+            &app,
+            Method::PUT,
+            &format!("{base}/loas"),
+            &tk,
+            Some(letter)
+        )
+        .await["state"],
+        "Submitted"
+    );
+    let foc = backoffice::Clock::now(&t.clock).plus(std::time::Duration::from_secs(6 * 3600));
+    let event = json!({"event": "firm_order_commitment", "at_ms": foc.as_millis()});
+    let r = ok(
+        &app,
+        Method::POST,
+        &format!("{base}/carrier-events"),
+        &tk,
+        Some(event),
+    )
+    .await;
+    assert_eq!(
+        (r["state"].as_str(), r["foc_at_ms"].as_i64()),
+        (Some("FirmOrderCommitment"), Some(foc.as_millis()))
+    );
+    t.clock.advance(std::time::Duration::from_secs(6 * 3600));
+    let done = ok(
+        &app,
+        Method::POST,
+        &format!("{base}/carrier-events"),
+        &tk,
+        Some(json!({"event": "completed"})),
+    )
+    .await;
+    assert_eq!(done["state"], "Completed");
+    let inv = ok(&app, Method::GET, "/api/v1/numbers", &tk, None).await;
+    assert_eq!(
+        (inv[0]["e164"].as_str(), inv[0]["status"].as_str()),
+        (Some("+12065550181"), Some("Unassigned"))
+    );
+    let (status, b) = call(
+        &app,
+        Method::POST,
+        &format!("{base}/cancel"),
+        Some(&tk),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, b["error"]["rule"].as_str()),
+        (StatusCode::CONFLICT, Some("N6"))
+    );
+    assert_eq!(
+        ok(&app, Method::GET, "/api/v1/port-ins", &tk, None)
+            .await
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
 }
