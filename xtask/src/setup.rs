@@ -31,7 +31,13 @@ const BUILD: &[&str] = &[
 ];
 
 /// The real peers and servers the tests use.
-const TEST: &[&str] = &["webkit2gtk-driver", "postgresql"];
+const TEST: &[&str] = &[
+    "webkit2gtk-driver",
+    "postgresql",
+    // xwininfo and import: the window test finds the app's window and photographs it.
+    "x11-utils",
+    "imagemagick",
+];
 
 pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
     let mut wanted: Vec<&str> = BUILD.to_vec();
