@@ -8,8 +8,9 @@
 //! What exists today (the foundations of issue 4):
 //!
 //! * [`Backoffice`]: the service handle. Its operations are grouped by feature:
-//!   numbers ([`numbers`]: search, orders, inventory, deletion queue), voice connectors
-//!   ([`connectors`]) and callback leases with the callback pool ([`leases`]).
+//!   numbers ([`numbers`]: search, orders, porting, inventory, deletion queue), voice
+//!   connectors ([`connectors`]), callback leases with the callback pool ([`leases`]).
+//!   The binary (`src/main.rs`) serves it: `backoffice serve`, `backoffice init`.
 //! * [`Store`]: SQLite (a file, WAL, foreign keys on) or PostgreSQL, chosen by URL,
 //!   migrated on connect; one repository layer for both (see [`storage`]).
 //! * [`auth`]: users with roles (agent, supervisor, administrator), Argon2id passwords,
@@ -20,12 +21,19 @@
 //! * [`NumberSupplier`]: the carrier side of numbers; [`BuiltinSupplier`] serves an
 //!   embedded catalogue of realistic numbers.
 //! * [`Error`]: every refusal names the field and the rule id of BACKOFFICE.md (A2).
+//! * [`alerts`]: emergency alerts for supervisors (E11, S2), kept only until the call
+//!   has ended and a supervisor acknowledged it.
 //! * [`Workers`]: the service's own periodic work (order completion, purge, lease
 //!   expiry), started with [`Backoffice::spawn_workers`].
 //!
-//! Rule ids (N1..N11, V1..V3, E5, E6) in the docs point at BACKOFFICE.md and
-//! EMERGENCY.md; tests are named after them.
+//! Not yet: the supervisors' live feed of ongoing calls (S1) and its WebSocket, the
+//! OpenAPI document, the administrator CLI, the web console, voice connector
+//! credentials. See the issue.
+//!
+//! Rule ids (N1..N11, V1..V3, S2, A1, A2, E5, E6, E11) in the docs point at
+//! BACKOFFICE.md and EMERGENCY.md; tests are named after them.
 
+pub mod alerts;
 pub mod api;
 pub mod auth;
 pub mod clock;

@@ -4,6 +4,7 @@
 //! types of this module derive Serialize/Deserialize (the edge).
 
 mod admin;
+mod alerts;
 mod connectors_dto;
 mod dto;
 mod handlers;
@@ -70,6 +71,10 @@ pub fn router(bo: Backoffice) -> Router {
             "/api/v1/voice-connectors/{id}/emergency",
             put(admin::set_emergency).delete(admin::remove_emergency),
         )
+        .route("/api/v1/me/emergency", post(alerts::raise))
+        .route("/api/v1/me/emergency/end", post(alerts::end))
+        .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/api/v1/port-ins", get(porting::list).post(porting::submit))
         .route("/api/v1/port-ins/{id}", get(porting::get_one))
         .route("/api/v1/port-ins/{id}/loas", put(porting::update_loa))

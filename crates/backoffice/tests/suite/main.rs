@@ -5,6 +5,7 @@
 
 mod harness;
 
+mod alerts;
 mod api;
 mod api_admin;
 
