@@ -3,6 +3,7 @@
 //! - `cargo xtask run [-- APP ARGS]`: install what is missing, build the UI and the app,
 //!   open the app.
 //! - `cargo xtask test [--only LAYER]`: install what is missing and run every test layer.
+//! - `cargo xtask bench`: run the benchmarks and print their figures.
 //! - `cargo xtask gen-types`: rewrite the UI's TypeScript types from the Rust edge types.
 //! - `cargo xtask setup`: only install what is missing.
 
@@ -24,6 +25,10 @@ fn main() -> anyhow::Result<()> {
         "run" => run(&rest),
         "test" => test::run(&rest),
         "gen-types" => gen_types(),
+        "bench" => exec::step(
+            "benchmark: policy core dial step",
+            exec::cargo(&["bench", "-p", "agent-core", "--bench", "dial_step"]),
+        ),
         "setup" => {
             setup::system_packages(setup::Purpose::Test)?;
             setup::ui_packages()
