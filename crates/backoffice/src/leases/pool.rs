@@ -28,7 +28,7 @@ impl Backoffice {
     ) -> Result<PoolStatus> {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        for e164 in numbers {
+        for e164 in &crate::numbers::lock_order(numbers) {
             let n = crate::numbers::events_load_locked(&self.store, &mut tx, account, e164).await?;
             if n.product_type != ProductType::VoiceConnector {
                 return Err(Error::invalid(
@@ -80,7 +80,7 @@ impl Backoffice {
     ) -> Result<PoolStatus> {
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        for e164 in numbers {
+        for e164 in &crate::numbers::lock_order(numbers) {
             let n = crate::numbers::events_load_locked(&self.store, &mut tx, account, e164).await?;
             refuse_if_leased(&mut *tx, e164, now, "removed from the callback pool").await?;
             sqlx::query("DELETE FROM leases WHERE e164 = $1")

@@ -14,7 +14,7 @@ use std::time::Duration;
 use sqlx::Row;
 
 use super::events::{load_locked, record_event, set_status};
-use super::{Actor, NumberStatus, NumberSummary, DELETION_QUEUE};
+use super::{lock_order, Actor, NumberStatus, NumberSummary, DELETION_QUEUE};
 use crate::error::{Error, Result};
 use crate::leases::refuse_if_leased;
 use crate::redact::Redacted;
@@ -48,7 +48,7 @@ impl Backoffice {
         let now = self.now();
         let purge_at = now.plus(DELETION_QUEUE);
         let mut tx = self.store.begin_write().await?;
-        for e164 in numbers {
+        for e164 in &lock_order(numbers) {
             let n = load_locked(&self.store, &mut tx, account, e164).await?;
             refuse_if_leased(&mut *tx, e164, now, "deleted").await?;
             if n.status != NumberStatus::Unassigned {
@@ -111,7 +111,7 @@ impl Backoffice {
         }
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        for e164 in numbers {
+        for e164 in &lock_order(numbers) {
             let n = load_locked(&self.store, &mut tx, account, e164).await?;
             if n.status != NumberStatus::DeleteInProgress {
                 return Err(Error::conflict(

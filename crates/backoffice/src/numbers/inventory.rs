@@ -2,7 +2,9 @@
 //! Every operation on several numbers is all or none, in one transaction.
 
 use super::events::{history, load_locked, set_status, NumberRow, NUMBER_COLUMNS};
-use super::{Actor, EmergencyUse, NumberDetails, NumberStatus, NumberSummary, ProductType};
+use super::{
+    lock_order, Actor, EmergencyUse, NumberDetails, NumberStatus, NumberSummary, ProductType,
+};
 use crate::error::{Error, Result};
 use crate::leases::{active_lease, refuse_if_leased};
 use crate::service::Backoffice;
@@ -200,7 +202,7 @@ impl Backoffice {
         }
         let now = self.now();
         let mut tx = self.store.begin_write().await?;
-        for e164 in numbers {
+        for e164 in &lock_order(numbers) {
             let n = load_locked(&self.store, &mut tx, account, e164).await?;
             if n.status != NumberStatus::Unassigned {
                 return Err(Error::conflict(

@@ -24,6 +24,16 @@ use crate::leases::Lease;
 /// How long a deleted number waits in the deletion queue before it is released (N10).
 pub const DELETION_QUEUE: std::time::Duration = std::time::Duration::from_secs(7 * 24 * 3600);
 
+/// The order in which a batch operation locks its numbers: sorted, each once. Batches
+/// that lock in one order cannot deadlock each other on PostgreSQL, and a number named
+/// twice is handled once instead of being refused for its own new status.
+pub(crate) fn lock_order(numbers: &[String]) -> Vec<String> {
+    let mut v = numbers.to_vec();
+    v.sort();
+    v.dedup();
+    v
+}
+
 /// Who made a change: recorded with every status change (N2).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor(pub String);

@@ -9,6 +9,7 @@ mod alerts;
 mod api;
 mod api_admin;
 
+mod batches;
 mod connectors;
 mod inventory;
 mod leases;
