@@ -1,0 +1,93 @@
+//! Configuration of the user agent and of one registration.
+
+use std::fmt;
+use std::net::SocketAddr;
+
+/// The transport the UA listens and sends on. TCP and TLS (rsipstack's `rustls`
+/// feature) come as further variants: what depends on the transport is the listener
+/// opened in `UserAgent::start` and [`Transport::uri_param`], one match each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Transport {
+    Udp,
+}
+
+impl Transport {
+    /// The `;transport=` parameter for our Contact, `None` for the UDP default.
+    pub(crate) fn uri_param(self) -> Option<&'static str> {
+        match self {
+            Transport::Udp => None,
+        }
+    }
+}
+
+/// Who places calls: the user part and domain of From, and the display name.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Identity {
+    pub user: String,
+    pub domain: String,
+    pub display_name: Option<String>,
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Identity")
+            .field("user", &crate::redact::Redacted(&self.user))
+            .field("domain", &self.domain)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Digest credentials. The algorithm (MD5, SHA-256) is the one the challenge names.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub username: String,
+    pub password: String,
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("username", &self.username)
+            .field("password", &"<hidden>")
+            .finish()
+    }
+}
+
+/// The user agent's configuration.
+#[derive(Clone, Debug)]
+pub struct UaConfig {
+    /// Where to listen, e.g. `127.0.0.1:0` for any free port.
+    pub bind: SocketAddr,
+    pub transport: Transport,
+    pub identity: Identity,
+    /// Answers 401/407 challenges to INVITEs.
+    pub credentials: Option<Credentials>,
+    /// Sends every out-of-dialog request here whatever the Request-URI says (an SBC).
+    pub outbound_proxy: Option<SocketAddr>,
+    pub user_agent: String,
+}
+
+impl UaConfig {
+    /// A UDP configuration on `bind` with no credentials and no proxy.
+    pub fn udp(bind: SocketAddr, identity: Identity) -> Self {
+        UaConfig {
+            bind,
+            transport: Transport::Udp,
+            identity,
+            credentials: None,
+            outbound_proxy: None,
+            user_agent: concat!("softphone-sip-ua/", env!("CARGO_PKG_VERSION")).to_owned(),
+        }
+    }
+}
+
+/// One registration: the registrar's URI (`sip:host[:port]`), the credentials (their
+/// username is the user part of the address of record) and the lifetime asked for.
+#[derive(Clone, Debug)]
+pub struct Account {
+    pub registrar: String,
+    pub credentials: Credentials,
+    /// Seconds asked for in `Expires`; the registrar may grant less, and the refresh
+    /// follows what it granted.
+    pub expires: u32,
+}

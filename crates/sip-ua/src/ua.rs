@@ -1,0 +1,311 @@
+//! [`UserAgent`]: the SIP endpoint of the softphone, its event stream and its calls.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use rsipstack::dialog::dialog_layer::DialogLayer;
+use rsipstack::dialog::invitation::InviteOption;
+use rsipstack::platform::CancellationToken;
+use rsipstack::sip::{Header, Method, StatusCode, Uri};
+use rsipstack::transaction::endpoint::EndpointInner;
+use rsipstack::transaction::TransactionReceiver;
+use rsipstack::transport::udp::UdpConnection;
+use rsipstack::transport::TransportLayer;
+use rsipstack::EndpointBuilder;
+use tokio::sync::mpsc;
+use tracing::{debug, info, warn};
+
+use crate::call::{self, Call};
+use crate::config::{Account, Transport, UaConfig};
+use crate::digest_compat::DigestAlgorithmNames;
+use crate::emergency::{check_user_part, InviteContent, InviteExtras, Tokens};
+use crate::error::SipUaError;
+use crate::redact::{redact, Redacted};
+use crate::register::{self, RegistrationEvent, RegistrationTask};
+
+/// Events of the user agent as a whole (calls report on their own [`Call`] handle).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum UaEvent {
+    Registration(RegistrationEvent),
+}
+
+/// The receiving end of a [`UserAgent`]'s events.
+#[derive(Debug)]
+pub struct UaEvents(mpsc::UnboundedReceiver<UaEvent>);
+
+impl UaEvents {
+    /// The next event; `None` once the user agent is gone.
+    pub async fn next(&mut self) -> Option<UaEvent> {
+        self.0.recv().await
+    }
+}
+
+/// The softphone's SIP user agent. Cheap to clone; the endpoint stops when the last
+/// clone is dropped or [`UserAgent::shutdown`] is called.
+#[derive(Clone, Debug)]
+pub struct UserAgent {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: UaConfig,
+    endpoint: Arc<EndpointInner>,
+    dialogs: Arc<DialogLayer>,
+    local_addr: SocketAddr,
+    cancel: CancellationToken,
+    events: mpsc::UnboundedSender<UaEvent>,
+    registration: Mutex<Option<RegistrationTask>>,
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserAgent")
+            .field("local_addr", &self.local_addr)
+            .field("identity", &self.config.identity)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Drop for Inner {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+impl UserAgent {
+    /// Opens the transport and starts the endpoint. Must run inside a tokio runtime.
+    pub async fn start(config: UaConfig) -> Result<(UserAgent, UaEvents), SipUaError> {
+        check_user_part_or_name(&config.identity.user)?;
+        let cancel = CancellationToken::new();
+        let transport_layer = TransportLayer::new(cancel.clone());
+        let local_addr = match config.transport {
+            Transport::Udp => {
+                let udp =
+                    UdpConnection::create_connection(config.bind, None, Some(cancel.child_token()))
+                        .await
+                        .map_err(|e| SipUaError::Bind {
+                            addr: config.bind.to_string(),
+                            reason: e.to_string(),
+                        })?;
+                let addr = udp.get_addr().addr.to_string();
+                transport_layer.add_transport(udp.into());
+                addr.parse().map_err(|_| SipUaError::Bind {
+                    addr: config.bind.to_string(),
+                    reason: format!("unexpected local address {addr}"),
+                })?
+            }
+        };
+        let endpoint = EndpointBuilder::new()
+            .with_user_agent(&config.user_agent)
+            .with_transport_layer(transport_layer)
+            .with_cancel_token(cancel.clone())
+            .with_inspector(Box::new(DigestAlgorithmNames))
+            .build();
+        let incoming = endpoint.incoming_transactions()?;
+        let endpoint = endpoint.inner.clone();
+        let serving = endpoint.clone();
+        tokio::spawn(async move {
+            if let Err(e) = serving.serve().await {
+                warn!(error = %e, "SIP endpoint stopped");
+            }
+        });
+        let dialogs = Arc::new(DialogLayer::new(endpoint.clone()));
+        tokio::spawn(serve_incoming(incoming, dialogs.clone()));
+        let (events, rx) = mpsc::unbounded_channel();
+        info!(%local_addr, "SIP user agent started");
+        let inner = Inner {
+            config,
+            endpoint,
+            dialogs,
+            local_addr,
+            cancel,
+            events,
+            registration: Mutex::new(None),
+        };
+        Ok((
+            UserAgent {
+                inner: Arc::new(inner),
+            },
+            UaEvents(rx),
+        ))
+    }
+
+    /// The address the UA listens on (useful with port 0).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.inner.local_addr
+    }
+
+    /// Registers and keeps the registration fresh until [`UserAgent::unregister`];
+    /// results arrive as [`UaEvent::Registration`]. Replaces an earlier registration.
+    pub fn register(&self, account: Account) -> Result<(), SipUaError> {
+        let task = register::spawn(
+            self.inner.endpoint.clone(),
+            account,
+            self.inner.config.outbound_proxy,
+            self.inner.events.clone(),
+        )?;
+        let old = self.registrations().replace(task);
+        if let Some(old) = old {
+            old.stop.cancel();
+        }
+        Ok(())
+    }
+
+    /// Stops refreshing and removes the binding; `Unregistered` (or the failure)
+    /// follows as an event. Waits for that last REGISTER to finish.
+    pub async fn unregister(&self) {
+        let task = self.registrations().take();
+        if let Some(task) = task {
+            task.stop.cancel();
+            let _ = task.done.await;
+        }
+    }
+
+    fn registrations(&self) -> std::sync::MutexGuard<'_, Option<RegistrationTask>> {
+        // A poisoned lock only means a panic elsewhere; the Option inside is still sound.
+        self.inner
+            .registration
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Sends an INVITE to `target` (a SIP URI such as `sip:911@sbc.example`) with the
+    /// SDP offer and the extras (E10 for emergency calls). Returns as soon as the
+    /// INVITE is handed to the transport: nothing here waits on the network (E2).
+    pub async fn invite(
+        &self,
+        target: &str,
+        sdp_offer: &str,
+        extras: InviteExtras,
+    ) -> Result<Call, SipUaError> {
+        let cfg = &self.inner.config;
+        let callee = Uri::try_from(target).map_err(|_| SipUaError::InvalidUri(redact(target)))?;
+        // With a callback number the From user is that number, so a PSAP that does not
+        // read P-Asserted-Identity still sees where to call back.
+        let from_user = match &extras.callback {
+            Some(number) => {
+                check_user_part(number)?;
+                number.as_str()
+            }
+            None => cfg.identity.user.as_str(),
+        };
+        let caller = Uri::try_from(format!("sip:{from_user}@{}", cfg.identity.domain).as_str())
+            .map_err(|_| SipUaError::InvalidUri(redact(from_user)))?;
+        let contact = self.contact_uri(&cfg.identity.user)?;
+        let content = InviteContent::build(sdp_offer, &extras, &cfg.identity.domain, &tokens())?;
+        let headers = content
+            .headers
+            .iter()
+            .map(|(name, value)| Header::Other(name.clone(), value.clone()))
+            .collect();
+        let option = InviteOption {
+            caller_display_name: cfg.identity.display_name.clone(),
+            caller,
+            callee,
+            destination: cfg.outbound_proxy.map(Into::into),
+            content_type: Some(content.content_type),
+            offer: Some(content.body),
+            contact,
+            credential: cfg.credentials.as_ref().map(|c| {
+                rsipstack::dialog::authenticate::Credential {
+                    username: c.username.clone(),
+                    password: c.password.clone(),
+                    realm: None,
+                    auth_username: None,
+                }
+            }),
+            headers: Some(headers),
+            ..Default::default()
+        };
+        let (states_tx, states_rx) = self.inner.dialogs.new_dialog_state_channel();
+        let (dialog, outcome) = self.inner.dialogs.do_invite_async(option, states_tx)?;
+        let call_id = dialog.id().call_id.clone();
+        info!(%call_id, target = %Redacted(target), ?extras, "INVITE sent");
+        Ok(call::spawn(
+            call_id,
+            dialog,
+            outcome,
+            states_rx,
+            self.inner.dialogs.clone(),
+        ))
+    }
+
+    /// Stops the endpoint: every transaction and transport ends.
+    pub fn shutdown(&self) {
+        self.inner.cancel.cancel();
+    }
+
+    fn contact_uri(&self, user: &str) -> Result<Uri, SipUaError> {
+        let mut contact = format!("sip:{user}@{}", self.inner.local_addr);
+        if let Some(param) = self.inner.config.transport.uri_param() {
+            contact.push_str(";transport=");
+            contact.push_str(param);
+        }
+        Uri::try_from(contact.as_str()).map_err(|_| SipUaError::InvalidUri(redact(&contact)))
+    }
+}
+
+/// The identity's user part goes into From and Contact unescaped: a number or a
+/// plain user name, nothing that would break the URI.
+fn check_user_part_or_name(user: &str) -> Result<(), SipUaError> {
+    let ok = !user.is_empty()
+        && user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+-_.!~*'()&=$,;?/".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(SipUaError::InvalidUri(redact(user)))
+    }
+}
+
+/// Random tokens for a multipart body. Not secret, only unique: hashing the time and a
+/// counter with std's randomly keyed hasher is enough and needs no extra crate.
+fn tokens() -> Tokens {
+    use std::collections::hash_map::RandomState;
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let mut h = RandomState::new().build_hasher();
+    h.write_u64(COUNTER.fetch_add(1, Ordering::Relaxed));
+    h.write_u128(
+        SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0),
+    );
+    let token = format!("{:016x}", h.finish());
+    Tokens {
+        boundary: format!("sp-{token}"),
+        content_id: format!("loc-{token}@softphone"),
+    }
+}
+
+/// Requests from peers. In-dialog ones go to their dialog (a BYE ends the call there);
+/// the rest get a definite answer so the peer is never left retransmitting.
+async fn serve_incoming(mut incoming: TransactionReceiver, dialogs: Arc<DialogLayer>) {
+    while let Some(mut tx) = incoming.recv().await {
+        let dialogs = dialogs.clone();
+        tokio::spawn(async move {
+            let method = tx.original.method;
+            if let Some(mut dialog) = dialogs.match_dialog(&tx) {
+                if let Err(e) = dialog.handle(&mut tx).await {
+                    warn!(%method, error = %e, "in-dialog request failed");
+                }
+                return;
+            }
+            let status = match method {
+                Method::Ack => return,
+                Method::Options => StatusCode::OK,
+                // Inbound calls are not handled yet: say so rather than ring nowhere.
+                Method::Invite => StatusCode::TemporarilyUnavailable,
+                _ => StatusCode::CallTransactionDoesNotExist,
+            };
+            debug!(%method, ?status, "out-of-dialog request answered");
+            if let Err(e) = tx.reply(status).await {
+                warn!(%method, error = %e, "reply failed");
+            }
+        });
+    }
+}
