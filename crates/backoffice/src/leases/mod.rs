@@ -12,12 +12,13 @@ pub use pool::PoolStatus;
 use std::time::Duration;
 
 use sqlx::any::AnyRow;
-use sqlx::{Any, Executor, Row};
+use sqlx::{Any, AnyConnection, Executor, Row};
 
 use crate::clock::Timestamp;
 use crate::error::{Error, Result};
 use crate::redact::Redacted;
 use crate::service::Backoffice;
+use crate::storage::Store;
 
 /// E5: a callback number stays the agent's for 60 minutes after the emergency call ends.
 pub const CALLBACK_WINDOW: Duration = Duration::from_secs(60 * 60);
@@ -95,16 +96,27 @@ where
 }
 
 /// N11: refuses `action` on a number that holds an active lease, saying until when.
-pub(crate) async fn refuse_if_leased<'e, E>(
-    exec: E,
+///
+/// On PostgreSQL it first locks the number's pool row for the rest of the transaction:
+/// `take_lease` skips locked pool rows, so no lease can appear on the number between
+/// this check and the caller's commit (and a lease being taken makes this wait, then
+/// refuse).
+pub(crate) async fn refuse_if_leased(
+    store: &Store,
+    conn: &mut AnyConnection,
     e164: &str,
     now: Timestamp,
     action: &'static str,
-) -> Result<()>
-where
-    E: Executor<'e, Database = Any>,
-{
-    match active_lease(exec, e164, now).await? {
+) -> Result<()> {
+    let sql = format!(
+        "SELECT e164 FROM callback_pool WHERE e164 = $1{}",
+        store.for_update()
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(e164)
+        .fetch_optional(&mut *conn)
+        .await?;
+    match active_lease(&mut *conn, e164, now).await? {
         Some(l) => Err(Error::LeaseActive {
             number: e164.to_owned(),
             action,

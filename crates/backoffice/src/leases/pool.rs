@@ -82,9 +82,18 @@ impl Backoffice {
         let mut tx = self.store.begin_write().await?;
         for e164 in &crate::numbers::lock_order(numbers) {
             let n = crate::numbers::events_load_locked(&self.store, &mut tx, account, e164).await?;
-            refuse_if_leased(&mut *tx, e164, now, "removed from the callback pool").await?;
-            sqlx::query("DELETE FROM leases WHERE e164 = $1")
+            refuse_if_leased(
+                &self.store,
+                &mut tx,
+                e164,
+                now,
+                "removed from the callback pool",
+            )
+            .await?;
+            // Only an expired lease can be left here (the check above holds the pool row).
+            sqlx::query("DELETE FROM leases WHERE e164 = $1 AND expires_at <= $2")
                 .bind(e164)
+                .bind(now.as_millis())
                 .execute(&mut *tx)
                 .await?;
             let removed =

@@ -50,7 +50,7 @@ impl Backoffice {
         let mut tx = self.store.begin_write().await?;
         for e164 in &lock_order(numbers) {
             let n = load_locked(&self.store, &mut tx, account, e164).await?;
-            refuse_if_leased(&mut *tx, e164, now, "deleted").await?;
+            refuse_if_leased(&self.store, &mut tx, e164, now, "deleted").await?;
             if n.status != NumberStatus::Unassigned {
                 return Err(Error::conflict(
                     "numbers",

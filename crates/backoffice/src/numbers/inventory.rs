@@ -134,7 +134,7 @@ impl Backoffice {
             ));
         }
         // Assigning moves where the emergency center's callback would ring.
-        refuse_if_leased(&mut *tx, e164, now, "assigned").await?;
+        refuse_if_leased(&self.store, &mut tx, e164, now, "assigned").await?;
         let sql = format!("UPDATE numbers SET {column} = $1 WHERE e164 = $2");
         sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(assignee)
@@ -171,7 +171,7 @@ impl Backoffice {
                 format!("the number is {}, not Assigned", n.status),
             ));
         }
-        refuse_if_leased(&mut *tx, e164, now, "unassigned").await?;
+        refuse_if_leased(&self.store, &mut tx, e164, now, "unassigned").await?;
         sqlx::query("UPDATE numbers SET user_id = NULL, voice_connector_id = NULL WHERE e164 = $1")
             .bind(e164)
             .execute(&mut *tx)
@@ -221,7 +221,7 @@ impl Backoffice {
                     "toll-free numbers can only be Voice Connector numbers",
                 ));
             }
-            refuse_if_leased(&mut *tx, e164, now, "changed").await?;
+            refuse_if_leased(&self.store, &mut tx, e164, now, "changed").await?;
             let pooled: i64 =
                 sqlx::query_scalar("SELECT COUNT(*) FROM callback_pool WHERE e164 = $1")
                     .bind(e164)
