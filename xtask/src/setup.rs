@@ -34,6 +34,8 @@ const BUILD: &[&str] = &[
 const TEST: &[&str] = &[
     "webkit2gtk-driver",
     "postgresql",
+    // sipp: the SIP peer (registrar, UAS, UAC) of the sip-ua interop tests.
+    "sip-tester",
     // xwininfo and import: the window test finds the app's window and photographs it.
     "x11-utils",
     "imagemagick",
