@@ -1,0 +1,132 @@
+//! Outgoing calls against a real sipp UAS on loopback: answer and BYE either way,
+//! CANCEL while ringing, a busy callee, and garbage datagrams that must not hurt.
+
+mod common;
+
+use common::{next_call_event, start_ua, wait_for, Sipp, SDP_OFFER};
+use sip_ua::{CallEvent, EndedBy, FailReason, InviteExtras};
+
+/// sipp answers with 100, 180 and 200 + SDP; we see each, then our BYE reaches sipp
+/// (its scenario waits for it) and the call ends locally.
+#[tokio::test]
+async fn invite_is_answered_with_sdp_then_our_bye_ends_it() {
+    let mut sipp = Sipp::serve("uas_answer_then_bye.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+
+    let mut seen = Vec::new();
+    let sdp = loop {
+        match next_call_event(&mut call, &sipp).await {
+            CallEvent::Answered { sdp } => break sdp,
+            other @ (CallEvent::Trying | CallEvent::Ringing { .. }) => seen.push(other),
+            other => panic!("unexpected {other:?}:\n{}", sipp.diagnostics()),
+        }
+    };
+    assert!(
+        seen.contains(&CallEvent::Ringing { sdp: None }),
+        "no Ringing in {seen:?}"
+    );
+    assert!(sdp.starts_with("v=0"), "answer SDP: {sdp:?}");
+    assert!(sdp.contains("m=audio"), "answer SDP: {sdp:?}");
+
+    call.bye().await.expect("BYE");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
+    sipp.assert_passed().await;
+}
+
+/// sipp answers and then sends its own BYE: the UA answers it (sipp waits for the 200)
+/// and reports the call ended by the far end.
+#[tokio::test]
+async fn far_end_bye_ends_the_call() {
+    let mut sipp = Sipp::serve("uas_answer_remote_bye.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    wait_for(&mut call, &sipp, |e| {
+        matches!(e, CallEvent::Answered { .. })
+    })
+    .await;
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended {
+            by: EndedBy::Remote
+        }
+    );
+    sipp.assert_passed().await;
+}
+
+/// 486 Busy Here from sipp is `Failed { Busy }`; sipp's scenario also needs our ACK.
+#[tokio::test]
+async fn busy_here_is_failed_busy() {
+    let mut sipp = Sipp::serve("uas_busy.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    let last = wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Failed { .. })).await;
+    assert_eq!(
+        last,
+        CallEvent::Failed {
+            reason: FailReason::Busy
+        }
+    );
+    sipp.assert_passed().await;
+}
+
+/// CANCEL while sipp rings: sipp answers the CANCEL and 487s the INVITE (its scenario
+/// waits for both and our ACK); the call ends locally, not as a failure.
+#[tokio::test]
+async fn cancel_while_ringing_ends_the_call() {
+    let mut sipp = Sipp::serve("uas_ringing_cancel.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Ringing { .. })).await;
+    call.cancel().await.expect("CANCEL");
+    let last = wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Ended { .. })).await;
+    assert_eq!(last, CallEvent::Ended { by: EndedBy::Local });
+    sipp.assert_passed().await;
+}
+
+/// Garbage on the UA's port (not SIP, truncated SIP, binary, a response to nothing)
+/// is dropped; the UA then still completes a normal INVITE transaction with sipp.
+#[tokio::test]
+async fn malformed_datagrams_are_dropped_and_the_ua_keeps_working() {
+    let mut sipp = Sipp::serve("uas_busy.xml").await;
+    let (ua, _events) = start_ua().await;
+    let garbage = std::net::UdpSocket::bind("127.0.0.1:0").expect("bind");
+    let datagrams: [&[u8]; 6] = [
+        b"hello, this is not SIP\r\n\r\n",
+        b"INVITE sip:x@y SIP/2.0\r\nVia: SIP/2.0/UDP\r\nCSeq: banana\r\n\r\n",
+        b"SIP/2.0 200 OK\r\nCall-ID: nothing\r\nCSeq: 1 INVITE\r\n\r\n",
+        &[0xff, 0x00, 0xfe, 0x80, 0x0d, 0x0a, 0x0d, 0x0a],
+        b"REGISTER sip:x SIP/2.0\r\nContent-Length: 99999\r\n\r\nshort",
+        b"",
+    ];
+    for d in datagrams {
+        garbage.send_to(d, ua.local_addr()).expect("send garbage");
+    }
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent after the garbage");
+    let last = wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Failed { .. })).await;
+    assert_eq!(
+        last,
+        CallEvent::Failed {
+            reason: FailReason::Busy
+        }
+    );
+    sipp.assert_passed().await;
+}
