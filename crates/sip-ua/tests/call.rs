@@ -130,3 +130,26 @@ async fn malformed_datagrams_are_dropped_and_the_ua_keeps_working() {
     );
     sipp.assert_passed().await;
 }
+
+/// sipp answers the first INVITE with 407 (SHA-256) and logs the Proxy-Authorization
+/// of the second, whose digest is recomputed here; then the call is answered and ended.
+#[tokio::test]
+async fn invite_answers_a_407_sha256_challenge() {
+    let mut sipp = Sipp::serve("uas_invite_407.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    wait_for(&mut call, &sipp, |e| {
+        matches!(e, CallEvent::Answered { .. })
+    })
+    .await;
+    call.bye().await.expect("BYE");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
+    sipp.assert_passed().await;
+    common::assert_sha256_digest(&sipp.action_log(), "INVITE");
+}

@@ -3,8 +3,7 @@
 
 mod common;
 
-use common::{next_ua_event, start_ua, Sipp, PASSWORD, USER};
-use sha2::{Digest, Sha256};
+use common::{next_ua_event, start_ua, Sipp};
 use sip_ua::{Account, RegistrationEvent, UaEvent};
 
 fn account(sipp: &Sipp, expires: u32) -> Account {
@@ -70,38 +69,5 @@ async fn register_answers_401_sha256() {
     sipp.assert_passed().await;
     ua.shutdown();
 
-    let log = sipp.action_log();
-    let header = log
-        .lines()
-        .find_map(|l| l.split_once("AUTH ").map(|(_, h)| h.to_owned()))
-        .unwrap_or_else(|| panic!("sipp logged no Authorization header:\n{log}"));
-    let param = |name: &str| -> String {
-        let at = header
-            .find(&format!("{name}="))
-            .unwrap_or_else(|| panic!("no {name} in {header}"));
-        let rest = &header[at + name.len() + 1..];
-        let rest = rest.strip_prefix('"').map_or_else(
-            || rest.split([',', ' ']).next().unwrap_or_default(),
-            |r| r.split('"').next().unwrap_or_default(),
-        );
-        rest.to_owned()
-    };
-    assert_eq!(param("username"), USER);
-    assert_eq!(param("algorithm"), "SHA-256");
-    let hex = |s: String| -> String {
-        Sha256::digest(s.as_bytes())
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
-    };
-    let ha1 = hex(format!("{USER}:{}:{PASSWORD}", param("realm")));
-    let ha2 = hex(format!("REGISTER:{}", param("uri")));
-    let expected = hex(format!(
-        "{ha1}:{}:{}:{}:{}:{ha2}",
-        param("nonce"),
-        param("nc"),
-        param("cnonce"),
-        param("qop")
-    ));
-    assert_eq!(param("response"), expected, "digest of {header}");
+    common::assert_sha256_digest(&sipp.action_log(), "REGISTER");
 }

@@ -232,3 +232,41 @@ pub async fn next_ua_event(events: &mut UaEvents, sipp: &Sipp) -> UaEvent {
         Err(_) => panic!("no UA event within {WAIT:?}:\n{}", sipp.diagnostics()),
     }
 }
+
+/// Checks a SHA-256 digest (RFC 7616, qop=auth) that a scenario logged as
+/// `AUTH <header value>`, by recomputing it from the logged fields and our password.
+pub fn assert_sha256_digest(action_log: &str, method: &str) {
+    use sha2::{Digest, Sha256};
+    let header = action_log
+        .lines()
+        .find_map(|l| l.split_once("AUTH ").map(|(_, h)| h.trim().to_owned()))
+        .unwrap_or_else(|| panic!("sipp logged no credentials:\n{action_log}"));
+    let param = |name: &str| -> String {
+        let at = header
+            .find(&format!("{name}="))
+            .unwrap_or_else(|| panic!("no {name} in {header}"));
+        let rest = &header[at + name.len() + 1..];
+        match rest.strip_prefix('"') {
+            Some(quoted) => quoted.split('"').next().unwrap_or_default().to_owned(),
+            None => rest.split([',', ' ']).next().unwrap_or_default().to_owned(),
+        }
+    };
+    assert_eq!(param("username"), USER, "{header}");
+    assert_eq!(param("algorithm"), "SHA-256", "{header}");
+    let hex = |s: String| -> String {
+        Sha256::digest(s.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    };
+    let ha1 = hex(format!("{USER}:{}:{PASSWORD}", param("realm")));
+    let ha2 = hex(format!("{method}:{}", param("uri")));
+    let expected = hex(format!(
+        "{ha1}:{}:{}:{}:{}:{ha2}",
+        param("nonce"),
+        param("nc"),
+        param("cnonce"),
+        param("qop")
+    ));
+    assert_eq!(param("response"), expected, "digest of {header}");
+}
