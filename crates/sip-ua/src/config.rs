@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 /// The transport the UA listens and sends on. TCP and TLS (rsipstack's `rustls`
 /// feature) come as further variants: what depends on the transport is the listener
@@ -65,6 +66,9 @@ pub struct UaConfig {
     /// Sends every out-of-dialog request here whatever the Request-URI says (an SBC).
     pub outbound_proxy: Option<SocketAddr>,
     pub user_agent: String,
+    /// RFC 3261 T1, the round-trip estimate (500 ms). An unanswered INVITE fails with
+    /// `Timeout` after 64*T1.
+    pub timer_t1: Duration,
 }
 
 impl UaConfig {
@@ -77,6 +81,7 @@ impl UaConfig {
             credentials: None,
             outbound_proxy: None,
             user_agent: concat!("softphone-sip-ua/", env!("CARGO_PKG_VERSION")).to_owned(),
+            timer_t1: Duration::from_millis(500),
         }
     }
 }

@@ -8,7 +8,8 @@ use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invitation::InviteOption;
 use rsipstack::platform::CancellationToken;
 use rsipstack::sip::{Header, Method, StatusCode, Uri};
-use rsipstack::transaction::endpoint::EndpointInner;
+use rsipstack::transaction::endpoint::{EndpointInner, EndpointOption};
+use rsipstack::transaction::CallIdFormat;
 use rsipstack::transaction::TransactionReceiver;
 use rsipstack::transport::udp::UdpConnection;
 use rsipstack::transport::TransportLayer;
@@ -96,7 +97,15 @@ impl UserAgent {
                 })?
             }
         };
+        let option = EndpointOption {
+            t1: config.timer_t1,
+            t1x64: config.timer_t1 * 64,
+            // A bare UUID: the default appends rsipstack's own vendor domain.
+            callid_format: CallIdFormat::Uuid,
+            ..EndpointOption::default()
+        };
         let endpoint = EndpointBuilder::new()
+            .with_option(option)
             .with_user_agent(&config.user_agent)
             .with_transport_layer(transport_layer)
             .with_cancel_token(cancel.clone())

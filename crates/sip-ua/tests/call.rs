@@ -153,3 +153,25 @@ async fn invite_answers_a_407_sha256_challenge() {
     sipp.assert_passed().await;
     common::assert_sha256_digest(&sipp.action_log(), "INVITE");
 }
+
+/// sipp takes the INVITE and never answers: with T1 = 50 ms, Timer B (64*T1 = 3.2 s)
+/// fires inside the wait and the call fails with `Timeout`.
+#[tokio::test]
+async fn unanswered_invite_fails_with_timeout() {
+    let mut sipp = Sipp::serve("uas_silent.xml").await;
+    let mut config = common::config();
+    config.timer_t1 = std::time::Duration::from_millis(50);
+    let (ua, _events) = sip_ua::UserAgent::start(config).await.expect("start");
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    let last = wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Failed { .. })).await;
+    assert_eq!(
+        last,
+        CallEvent::Failed {
+            reason: FailReason::Timeout
+        }
+    );
+    sipp.assert_passed().await;
+}
