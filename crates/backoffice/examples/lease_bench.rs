@@ -92,6 +92,8 @@ async fn main() -> anyhow::Result<()> {
             bo.end_call(account, &format!("agent-{a}")).await?;
         }
         clock.advance(CALLBACK_WINDOW + Duration::from_secs(1));
+        // What the service's worker does every second.
+        bo.expire_leases().await?;
     }
     samples.sort();
     let pct = |p: f64| samples[((samples.len() as f64 * p) as usize).min(samples.len() - 1)];

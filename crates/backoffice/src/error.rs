@@ -131,4 +131,11 @@ impl Error {
     pub(crate) fn is_unique_violation(&self) -> bool {
         matches!(self, Self::Storage(sqlx::Error::Database(e)) if e.is_unique_violation())
     }
+
+    /// A PostgreSQL deadlock (40P01) or serialization failure (40001): the transaction
+    /// was rolled back whole and may simply be run again.
+    pub(crate) fn is_transient(&self) -> bool {
+        matches!(self, Self::Storage(sqlx::Error::Database(e))
+            if matches!(e.code().as_deref(), Some("40P01") | Some("40001")))
+    }
 }

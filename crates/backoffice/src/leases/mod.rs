@@ -136,11 +136,15 @@ impl Backoffice {
             return Err(Error::invalid("agent_id", "E5", "must not be empty"));
         }
         // On PostgreSQL two requests of the same agent can race to insert; the unique
-        // key refuses the second, which then finds the first's lease.
+        // key refuses the second, which then finds the first's lease. A deadlock or
+        // serialization failure (which the design below avoids) is retried too: this is
+        // the emergency path, a transient refusal must not reach the caller.
         let mut attempt = 0;
         loop {
             match self.try_take_lease(account, agent).await {
-                Err(e) if e.is_unique_violation() && attempt < 5 => attempt += 1,
+                Err(e) if (e.is_unique_violation() || e.is_transient()) && attempt < 5 => {
+                    attempt += 1
+                }
                 other => return other,
             }
         }
@@ -150,6 +154,14 @@ impl Backoffice {
         let now = self.now();
         let guard = now.plus(IN_CALL_GUARD);
         let mut tx = self.store.begin_write().await?;
+        // Expired leases of the account go first, in one statement. Deleting them one by
+        // one (the agent's own, then the one on the picked number) let two takers each
+        // hold the row the other needed: a deadlock under a burst (seen in lease_bench).
+        sqlx::query("DELETE FROM leases WHERE account_id = $1 AND expires_at <= $2")
+            .bind(account)
+            .bind(now.as_millis())
+            .execute(&mut *tx)
+            .await?;
         let sql = format!(
             "SELECT {LEASE_COLUMNS} FROM leases WHERE account_id = $1 AND agent_id = $2{}",
             self.store.for_update()

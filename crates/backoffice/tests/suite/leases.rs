@@ -16,6 +16,7 @@ backend_tests!(
     e05_fallback_is_reported_when_no_pool_number_can_be_had,
     e05_leases_survive_a_restart,
     e06_callback_finds_the_agent_holding_the_number,
+    e05_racing_agents_take_over_expired_leases_without_error,
 );
 
 async fn pool(t: &Ctx, size: usize) -> Vec<String> {
@@ -221,4 +222,43 @@ async fn e06_callback_finds_the_agent_holding_the_number(t: &Ctx) {
         None,
         "after the window"
     );
+}
+
+/// Leases expired but not yet swept, and every agent asking again at once: the takers
+/// must not trip over each other's old rows (this deadlocked on PostgreSQL before the
+/// expired rows were swept in one statement).
+async fn e05_racing_agents_take_over_expired_leases_without_error(t: &Ctx) {
+    pool(t, 10).await;
+    let other = t.instance().await;
+    for round in 0..4 {
+        let mut tasks = Vec::new();
+        for a in 0..10 {
+            let bo = if a % 2 == 0 {
+                t.bo.clone()
+            } else {
+                other.clone()
+            };
+            // Each round shifts who asks first, so old numbers change hands.
+            let agent = format!("agent-{}", (a + round) % 10);
+            tasks.push(tokio::spawn(
+                async move { bo.take_lease(ACCOUNT, &agent).await },
+            ));
+        }
+        let mut given = HashSet::new();
+        for task in tasks {
+            let lease = leased(
+                task.await
+                    .unwrap()
+                    .unwrap_or_else(|e| panic!("round {round}: {e}")),
+            );
+            assert!(
+                given.insert(lease.e164),
+                "round {round}: a number leased twice"
+            );
+        }
+        for a in 0..10 {
+            t.bo.end_call(ACCOUNT, &format!("agent-{a}")).await.unwrap();
+        }
+        t.clock.advance(CALLBACK_WINDOW);
+    }
 }
