@@ -4,12 +4,14 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
-/// The transport the UA listens and sends on. TCP and TLS (rsipstack's `rustls`
-/// feature) come as further variants: what depends on the transport is the listener
-/// opened in `UserAgent::start` and [`Transport::uri_param`], one match each.
+/// The transport the UA sends on. UDP is always listened on as well. TLS (rsipstack's
+/// `rustls` feature) comes as a further variant: what depends on the transport is the
+/// listener opened in `transport::open` and [`Transport::uri_param`], one match each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
     Udp,
+    /// TCP, listening on the UDP port's number too.
+    Tcp,
 }
 
 impl Transport {
@@ -17,6 +19,7 @@ impl Transport {
     pub(crate) fn uri_param(self) -> Option<&'static str> {
         match self {
             Transport::Udp => None,
+            Transport::Tcp => Some("tcp"),
         }
     }
 }

@@ -28,6 +28,7 @@ pub mod emergency;
 mod error;
 mod redact;
 mod register;
+mod transport;
 mod ua;
 
 pub use crate::call::{Call, CallEvent, EndedBy, FailReason};

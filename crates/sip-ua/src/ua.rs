@@ -11,19 +11,19 @@ use rsipstack::sip::{Header, Method, StatusCode, Uri};
 use rsipstack::transaction::endpoint::{EndpointInner, EndpointOption};
 use rsipstack::transaction::CallIdFormat;
 use rsipstack::transaction::TransactionReceiver;
-use rsipstack::transport::udp::UdpConnection;
 use rsipstack::transport::TransportLayer;
 use rsipstack::EndpointBuilder;
 use tokio::sync::mpsc;
 use tracing::{debug, info, warn};
 
 use crate::call::{self, Call};
-use crate::config::{Account, Transport, UaConfig};
+use crate::config::{Account, UaConfig};
 use crate::digest_compat::DigestAlgorithmNames;
 use crate::emergency::{check_user_part, InviteContent, InviteExtras, Tokens};
 use crate::error::SipUaError;
 use crate::redact::{redact, Redacted};
 use crate::register::{self, RegistrationEvent, RegistrationTask};
+use crate::transport;
 
 /// Events of the user agent as a whole (calls report on their own [`Call`] handle).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -80,23 +80,7 @@ impl UserAgent {
         check_user_part_or_name(&config.identity.user)?;
         let cancel = CancellationToken::new();
         let transport_layer = TransportLayer::new(cancel.clone());
-        let local_addr = match config.transport {
-            Transport::Udp => {
-                let udp =
-                    UdpConnection::create_connection(config.bind, None, Some(cancel.child_token()))
-                        .await
-                        .map_err(|e| SipUaError::Bind {
-                            addr: config.bind.to_string(),
-                            reason: e.to_string(),
-                        })?;
-                let addr = udp.get_addr().addr.to_string();
-                transport_layer.add_transport(udp.into());
-                addr.parse().map_err(|_| SipUaError::Bind {
-                    addr: config.bind.to_string(),
-                    reason: format!("unexpected local address {addr}"),
-                })?
-            }
-        };
+        let local_addr = transport::open(&config, &transport_layer, &cancel).await?;
         let option = EndpointOption {
             t1: config.timer_t1,
             t1x64: config.timer_t1 * 64,
@@ -147,7 +131,8 @@ impl UserAgent {
 
     /// Registers and keeps the registration fresh until [`UserAgent::unregister`];
     /// results arrive as [`UaEvent::Registration`]. Replaces an earlier registration.
-    pub fn register(&self, account: Account) -> Result<(), SipUaError> {
+    pub fn register(&self, mut account: Account) -> Result<(), SipUaError> {
+        account.registrar = transport::mark(&account.registrar, self.inner.config.transport);
         let task = register::spawn(
             self.inner.endpoint.clone(),
             account,
@@ -189,7 +174,9 @@ impl UserAgent {
         extras: InviteExtras,
     ) -> Result<Call, SipUaError> {
         let cfg = &self.inner.config;
-        let callee = Uri::try_from(target).map_err(|_| SipUaError::InvalidUri(redact(target)))?;
+        let target = transport::mark(target, cfg.transport);
+        let callee =
+            Uri::try_from(target.as_str()).map_err(|_| SipUaError::InvalidUri(redact(&target)))?;
         // With a callback number the From user is that number, so a PSAP that does not
         // read P-Asserted-Identity still sees where to call back.
         let from_user = match &extras.callback {
@@ -230,7 +217,7 @@ impl UserAgent {
         let (states_tx, states_rx) = self.inner.dialogs.new_dialog_state_channel();
         let (dialog, outcome) = self.inner.dialogs.do_invite_async(option, states_tx)?;
         let call_id = dialog.id().call_id.clone();
-        info!(%call_id, target = %Redacted(target), ?extras, "INVITE sent");
+        info!(%call_id, target = %Redacted(&target), ?extras, "INVITE sent");
         Ok(call::spawn(
             call_id,
             dialog,

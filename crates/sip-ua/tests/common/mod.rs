@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
-use std::net::{SocketAddr, UdpSocket};
+use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
@@ -24,6 +24,7 @@ pub struct Sipp {
     pub addr: SocketAddr,
     dir: tempfile::TempDir,
     scenario: String,
+    over: Over,
 }
 
 pub fn scenario_path(name: &str) -> PathBuf {
@@ -32,16 +33,44 @@ pub fn scenario_path(name: &str) -> PathBuf {
         .join(name)
 }
 
-fn free_udp_port() -> u16 {
-    let socket = UdpSocket::bind("127.0.0.1:0").expect("bind an ephemeral UDP port");
-    socket.local_addr().expect("local address").port()
+/// How sipp talks: UDP, or TCP on one socket (`-t t1`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Over {
+    Udp,
+    Tcp,
+}
+
+fn free_port(over: Over) -> u16 {
+    match over {
+        Over::Udp => UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("an ephemeral UDP port")
+            .port(),
+        Over::Tcp => TcpListener::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("an ephemeral TCP port")
+            .port(),
+    }
+}
+
+/// Whether `addr` is still free for `over`.
+fn can_bind(addr: SocketAddr, over: Over) -> bool {
+    match over {
+        Over::Udp => UdpSocket::bind(addr).is_ok(),
+        Over::Tcp => TcpListener::bind(addr).is_ok(),
+    }
 }
 
 impl Sipp {
     /// Starts sipp as a server (UAS or registrar) running `scenario` for one call.
     pub async fn serve(scenario: &str) -> Sipp {
+        Sipp::serve_over(scenario, Over::Udp).await
+    }
+
+    /// Like [`Sipp::serve`], over the given transport.
+    pub async fn serve_over(scenario: &str, over: Over) -> Sipp {
         let dir = tempfile::tempdir().expect("temp dir for sipp logs");
-        let port = free_udp_port();
+        let port = free_port(over);
         let path = scenario_path(scenario);
         assert!(path.exists(), "scenario {} is missing", path.display());
         let mut cmd = Command::new("sipp");
@@ -49,6 +78,7 @@ impl Sipp {
             .arg(&path)
             .args(["-i", "127.0.0.1", "-p", &port.to_string()])
             .args(["-m", "1", "-nostdin"])
+            .args(["-t", if over == Over::Tcp { "t1" } else { "u1" }])
             // sipp's own limit, a little past ours, so it also ends on its own.
             .args(["-timeout", "15s", "-timeout_error"])
             .arg("-trace_err")
@@ -78,6 +108,7 @@ impl Sipp {
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
             dir,
             scenario: scenario.to_owned(),
+            over,
         };
         sipp.wait_listening().await;
         sipp
@@ -87,7 +118,7 @@ impl Sipp {
     async fn wait_listening(&mut self) {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
-            if UdpSocket::bind(self.addr).is_err() {
+            if !can_bind(self.addr, self.over) {
                 return;
             }
             if let Ok(Some(status)) = self.child.try_wait() {

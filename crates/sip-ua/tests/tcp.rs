@@ -1,0 +1,61 @@
+//! The same signalling over TCP against sipp in TCP mode (`-t t1`): REGISTER with a
+//! digest challenge, and a call answered and ended with BYE.
+
+mod common;
+
+use common::{next_call_event, next_ua_event, wait_for, Over, Sipp, SDP_OFFER};
+use sip_ua::{
+    Account, CallEvent, EndedBy, InviteExtras, RegistrationEvent, Transport, UaEvent, UserAgent,
+};
+
+async fn start_tcp_ua() -> (UserAgent, sip_ua::UaEvents) {
+    let mut config = common::config();
+    config.transport = Transport::Tcp;
+    UserAgent::start(config).await.expect("start the UA on TCP")
+}
+
+#[tokio::test]
+async fn register_over_tcp_answers_the_challenge() {
+    let mut sipp = Sipp::serve_over("register_sha256.xml", Over::Tcp).await;
+    let (ua, mut events) = start_tcp_ua().await;
+    ua.register(Account {
+        registrar: format!("sip:{}", sipp.addr),
+        credentials: common::credentials(),
+        expires: 60,
+    })
+    .expect("start registration");
+    assert_eq!(
+        next_ua_event(&mut events, &sipp).await,
+        UaEvent::Registration(RegistrationEvent::Registered { expires: 60 }),
+        "{}",
+        sipp.diagnostics()
+    );
+    sipp.assert_passed().await;
+    ua.shutdown();
+    let log = sipp.action_log();
+    common::assert_sha256_digest(&log, "REGISTER");
+    assert!(
+        log.contains("SIP/2.0/TCP"),
+        "REGISTER not sent over TCP:\n{log}"
+    );
+}
+
+#[tokio::test]
+async fn call_over_tcp_is_answered_and_ended() {
+    let mut sipp = Sipp::serve_over("uas_answer_then_bye.xml", Over::Tcp).await;
+    let (ua, _events) = start_tcp_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    wait_for(&mut call, &sipp, |e| {
+        matches!(e, CallEvent::Answered { .. })
+    })
+    .await;
+    call.bye().await.expect("BYE");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
+    sipp.assert_passed().await;
+}
