@@ -11,7 +11,8 @@
 //!   `P-Asserted-Identity`, and a PIDF-LO ([`PidfLo`], [`CivicAddress`]) in a
 //!   `multipart/mixed` body referenced by `Geolocation: <cid:...>` with
 //!   `Geolocation-Routing: yes`.
-//! - [`UaConfig`], [`Account`], [`Credentials`], [`Identity`]: configuration.
+//! - [`UaConfig`], [`Account`], [`Credentials`], [`Identity`]: configuration;
+//!   [`Transport`] is UDP or TCP (TLS fits in the same place).
 //! - [`SipUaError`]: every error; rsipstack's types never appear in this interface.
 //!
 //! Logging: our own logs redact numbers ([`Redacted`]). rsipstack logs whole messages

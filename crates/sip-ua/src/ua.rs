@@ -243,12 +243,13 @@ impl UserAgent {
 }
 
 /// The identity's user part goes into From and Contact unescaped: a number or a
-/// plain user name, nothing that would break the URI.
+/// plain user name (RFC 3261 unreserved characters), nothing that could add URI
+/// parameters or headers.
 fn check_user_part_or_name(user: &str) -> Result<(), SipUaError> {
     let ok = !user.is_empty()
         && user
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "+-_.!~*'()&=$,;?/".contains(c));
+            .all(|c| c.is_ascii_alphanumeric() || "+-_.!~*'()".contains(c));
     if ok {
         Ok(())
     } else {

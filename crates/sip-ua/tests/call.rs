@@ -4,7 +4,7 @@
 mod common;
 
 use common::{next_call_event, start_ua, wait_for, Sipp, SDP_OFFER};
-use sip_ua::{CallEvent, EndedBy, FailReason, InviteExtras};
+use sip_ua::{CallEvent, EndedBy, FailReason, InviteExtras, SipUaError};
 
 /// sipp answers with 100, 180 and 200 + SDP; we see each, then our BYE reaches sipp
 /// (its scenario waits for it) and the call ends locally.
@@ -79,6 +79,8 @@ async fn busy_here_is_failed_busy() {
             reason: FailReason::Busy
         }
     );
+    // No dialog: a BYE is refused rather than sent.
+    assert!(matches!(call.bye().await, Err(SipUaError::State("BYE"))));
     sipp.assert_passed().await;
 }
 
