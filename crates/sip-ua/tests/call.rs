@@ -177,3 +177,32 @@ async fn unanswered_invite_fails_with_timeout() {
     );
     sipp.assert_passed().await;
 }
+
+/// E2's budget: the INVITE is on the wire within 50 ms of `invite()` being called.
+/// A plain UDP socket stands in for the peer here: only the arrival time matters.
+#[tokio::test]
+async fn invite_leaves_within_the_e2_budget() {
+    let peer = tokio::net::UdpSocket::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let target = format!("sip:911@{}", peer.local_addr().expect("addr"));
+    let (ua, _events) = start_ua().await;
+    let extras = InviteExtras::emergency(Some("+13125550100".to_owned()), None);
+    let started = std::time::Instant::now();
+    let _call = ua.invite(&target, SDP_OFFER, extras).await.expect("INVITE");
+    let mut buf = vec![0u8; 65536];
+    let (len, _) = tokio::time::timeout(common::WAIT, peer.recv_from(&mut buf))
+        .await
+        .expect("an INVITE within the wait")
+        .expect("recv");
+    let elapsed = started.elapsed();
+    assert!(
+        buf[..len].starts_with(b"INVITE sip:911@"),
+        "got something else"
+    );
+    assert!(
+        elapsed < std::time::Duration::from_millis(50),
+        "INVITE took {elapsed:?}"
+    );
+    ua.shutdown();
+}

@@ -70,3 +70,24 @@ async fn register_answers_401_sha256() {
 
     common::assert_sha256_digest(&sipp.action_log(), "REGISTER");
 }
+
+/// With a wrong password sipp's `verifyauth` fails and it answers 403: the UA reports
+/// `Rejected { 403 }` and sipp counts the call as failed. This is what makes the MD5
+/// test above mean something.
+#[tokio::test]
+async fn wrong_password_is_rejected() {
+    let mut sipp = Sipp::serve("register_md5_refresh.xml").await;
+    let (ua, mut events) = start_ua().await;
+    let mut account = account(&sipp, 4);
+    account.credentials.password = "not-the-password".to_owned();
+    ua.register(account).expect("start registration");
+    assert_eq!(
+        next_ua_event(&mut events, &sipp).await,
+        UaEvent::Registration(RegistrationEvent::Rejected { code: 403 }),
+        "{}",
+        sipp.diagnostics()
+    );
+    let status = sipp.exit_status().await;
+    assert_eq!(status.code(), Some(1), "{}", sipp.diagnostics());
+    ua.shutdown();
+}
