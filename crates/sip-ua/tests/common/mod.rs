@@ -8,7 +8,10 @@ use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
-use sip_ua::{CallEvent, Credentials, Identity, UaConfig, UaEvent, UaEvents, UserAgent};
+use sip_ua::{
+    CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, LocationByValue, UaConfig,
+    UaEvent, UaEvents, UserAgent,
+};
 use tokio::process::{Child, Command};
 
 /// Every wait in these tests is bounded by this: a broken peer fails a test, it never
@@ -300,4 +303,32 @@ pub fn assert_sha256_digest(action_log: &str, method: &str) {
         param("qop")
     ));
     assert_eq!(param("response"), expected, "digest of {header}");
+}
+
+// Emergency call helpers, shared by the emergency and logging tests.
+
+pub const CALLBACK: &str = "+13125550100";
+
+pub fn location() -> LocationByValue {
+    LocationByValue {
+        address: CivicAddress::new("US")
+            .with(CivicField::A1, "IL")
+            .with(CivicField::A3, "Chicago")
+            .with(CivicField::Rd, "Main")
+            .with(CivicField::Sts, "St")
+            .with(CivicField::Hno, "123")
+            .with(CivicField::Nam, "Smith & Sons"),
+        method: "Manual".to_owned(),
+        timestamp: "2026-11-22T06:00:00Z".to_owned(),
+    }
+}
+
+/// Answer, BYE, end: what the scenario expects of a call whatever its checks said.
+pub async fn complete_call(call: &mut sip_ua::Call, sipp: &Sipp) {
+    wait_for(call, sipp, |e| matches!(e, CallEvent::Answered { .. })).await;
+    call.bye().await.expect("BYE");
+    assert_eq!(
+        next_call_event(call, sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
 }
