@@ -43,6 +43,8 @@ pub(crate) fn spawn(
     account: Account,
     outbound_proxy: Option<std::net::SocketAddr>,
     events: mpsc::UnboundedSender<UaEvent>,
+    ua_cancel: &CancellationToken,
+    transaction_timeout: std::time::Duration,
 ) -> Result<RegistrationTask, SipUaError> {
     let server = rsipstack::sip::Uri::try_from(account.registrar.as_str())
         .map_err(|_| SipUaError::InvalidUri(crate::redact::redact(&account.registrar)))?;
@@ -54,8 +56,11 @@ pub(crate) fn spawn(
     };
     let mut registration = Registration::new(endpoint, Some(credential));
     registration.outbound_proxy = outbound_proxy;
-    let stop = CancellationToken::new();
+    // A child of the UA's token: shutting the UA down stops the refresh loop too,
+    // rather than leaving it retrying against a closed transport.
+    let stop = ua_cancel.child_token();
     let token = stop.clone();
+    let ua_gone = ua_cancel.clone();
     let done = tokio::spawn(async move {
         let ev = events.clone();
         registration
@@ -78,22 +83,32 @@ pub(crate) fn spawn(
                 let _ = ev.send(UaEvent::Registration(event));
             })
             .await;
-        // Stopped: remove the binding. Best effort: the registrar may be gone.
-        match registration.register(server, Some(0)).await {
-            Ok(resp) if resp.status_code.code() / 100 == 2 => {
-                let _ = events.send(UaEvent::Registration(RegistrationEvent::Unregistered));
+        let last = if ua_gone.is_cancelled() {
+            // The transport is closed: nothing can be sent, and the registrar lets the
+            // binding expire. A clean exit calls `UserAgent::unregister` first.
+            RegistrationEvent::Unreachable {
+                error: SipUaError::Closed.to_string(),
             }
-            Ok(resp) => {
-                let _ = events.send(UaEvent::Registration(RegistrationEvent::Rejected {
+        } else {
+            // Stopped on request: remove the binding, best effort and bounded (the
+            // registrar may be gone).
+            let removal = registration.register(server, Some(0));
+            match tokio::time::timeout(transaction_timeout, removal).await {
+                Ok(Ok(resp)) if resp.status_code.code() / 100 == 2 => {
+                    RegistrationEvent::Unregistered
+                }
+                Ok(Ok(resp)) => RegistrationEvent::Rejected {
                     code: resp.status_code.code(),
-                }));
-            }
-            Err(e) => {
-                let _ = events.send(UaEvent::Registration(RegistrationEvent::Unreachable {
+                },
+                Ok(Err(e)) => RegistrationEvent::Unreachable {
                     error: e.to_string(),
-                }));
+                },
+                Err(_) => RegistrationEvent::Unreachable {
+                    error: "no answer to the removal".to_owned(),
+                },
             }
-        }
+        };
+        let _ = events.send(UaEvent::Registration(last));
     });
     Ok(RegistrationTask { stop, done })
 }

@@ -138,6 +138,8 @@ impl UserAgent {
             account,
             self.inner.config.outbound_proxy,
             self.inner.events.clone(),
+            &self.inner.cancel,
+            self.inner.config.timer_t1 * 64,
         )?;
         let old = self.registrations().replace(task);
         if let Some(old) = old {
@@ -147,7 +149,8 @@ impl UserAgent {
     }
 
     /// Stops refreshing and removes the binding; `Unregistered` (or the failure)
-    /// follows as an event. Waits for that last REGISTER to finish.
+    /// follows as an event. Waits for that last REGISTER to finish (at most 64*T1).
+    /// Call it before [`UserAgent::shutdown`]: after that nothing can be sent.
     pub async fn unregister(&self) {
         let task = self.registrations().take();
         if let Some(task) = task {

@@ -66,9 +66,18 @@ async fn register_answers_401_sha256() {
         sipp.diagnostics()
     );
     sipp.assert_passed().await;
-    ua.shutdown();
-
     common::assert_sha256_digest(&sipp.action_log(), "REGISTER");
+
+    // Shutting the UA down ends the refresh loop too: its last act, the Expires: 0
+    // REGISTER, fails at once on the closed transport instead of retrying forever.
+    ua.shutdown();
+    assert!(
+        matches!(
+            next_ua_event(&mut events, &sipp).await,
+            UaEvent::Registration(RegistrationEvent::Unreachable { .. })
+        ),
+        "the registration should end with the UA"
+    );
 }
 
 /// With a wrong password sipp's `verifyauth` fails and it answers 403: the UA reports
