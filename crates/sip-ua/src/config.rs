@@ -6,7 +6,7 @@ use std::time::Duration;
 
 /// The transport the UA sends on. UDP is always listened on as well. TLS (rsipstack's
 /// `rustls` feature) comes as a further variant: what depends on the transport is the
-/// listener opened in `transport::open` and [`Transport::uri_param`], one match each.
+/// listener opened in `transport::open` and `Transport::uri_param`, one match each.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Transport {
     Udp,
