@@ -206,3 +206,22 @@ async fn invite_leaves_within_the_e2_budget() {
     );
     ua.shutdown();
 }
+
+/// 404 Not Found from sipp is `Failed { NotFound }`.
+#[tokio::test]
+async fn not_found_is_failed_not_found() {
+    let mut sipp = Sipp::serve("uas_not_found.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    let last = wait_for(&mut call, &sipp, |e| matches!(e, CallEvent::Failed { .. })).await;
+    assert_eq!(
+        last,
+        CallEvent::Failed {
+            reason: FailReason::NotFound
+        }
+    );
+    sipp.assert_passed().await;
+}
