@@ -92,3 +92,71 @@ fn sources_read_no_clock_and_open_no_socket() {
     }
     assert!(scanned >= 10, "scanned {scanned} files");
 }
+
+/// The whole resolved graph, not only the direct dependencies: no async runtime or
+/// clock crate may come in through a dependency either. serde does come in, through
+/// the phonenumber crate's embedded metadata (the issue asks for phonenumber); the
+/// core's own types never derive it, and nothing else may bring it.
+#[test]
+fn resolved_graph_holds_no_runtime_or_clock_and_serde_only_through_phonenumber() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml");
+    let tree = |extra: &[&str]| -> String {
+        let output = Command::new(&cargo)
+            .args([
+                "tree",
+                "--offline",
+                "-e",
+                "normal",
+                "--prefix",
+                "none",
+                "--manifest-path",
+            ])
+            .arg(&manifest)
+            .args(["-p", "agent-core"])
+            .args(extra)
+            .output()
+            .expect("cargo tree runs");
+        assert!(
+            output.status.success(),
+            "cargo tree failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let all = tree(&[]);
+    let names: Vec<&str> = all
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(names.contains(&"phonenumber"), "the graph was read: {all}");
+    for forbidden in [
+        "tokio",
+        "async-std",
+        "smol",
+        "futures",
+        "chrono",
+        "time",
+        "mio",
+    ] {
+        assert!(
+            !names.contains(&forbidden),
+            "{forbidden} entered agent-core's graph:\n{all}"
+        );
+    }
+    if names.contains(&"serde") {
+        // Every path from serde up to agent-core passes through phonenumber.
+        let inverted = tree(&["-i", "serde", "--depth", "100"]);
+        assert!(
+            inverted.lines().any(|l| l.starts_with("agent-core")),
+            "serde is in the graph, so a path to agent-core exists:\n{inverted}"
+        );
+        let without_phonenumber = tree(&["-i", "serde", "--prune", "phonenumber"]);
+        assert!(
+            !without_phonenumber
+                .lines()
+                .any(|l| l.starts_with("agent-core")),
+            "serde reaches agent-core other than through phonenumber:\n{without_phonenumber}"
+        );
+    }
+}
