@@ -104,7 +104,9 @@ impl Backoffice {
             .await?;
         tx.commit().await?;
         tracing::warn!(alert = %id, test, "emergency call: supervisors alerted");
-        EmergencyAlert::from_row(&row)
+        let alert = EmergencyAlert::from_row(&row)?;
+        self.announce_alerts(&agent.account_id).await;
+        Ok(alert)
     }
 
     /// E13, E7: the agent's emergency call ended. The alert shows it as ended until a
@@ -127,6 +129,7 @@ impl Backoffice {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.announce_alerts(account).await;
         Ok(())
     }
 
@@ -161,6 +164,7 @@ impl Backoffice {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        self.announce_alerts(&supervisor.account_id).await;
         Ok(())
     }
 

@@ -64,6 +64,11 @@ pub enum Error {
     #[error("this needs the {needed} role (rule A1)")]
     Forbidden { needed: &'static str },
 
+    /// The thing belongs to another user of the account: only its owner may change it
+    /// (A1). `field` names what identified it.
+    #[error("this {field} belongs to another user; only its owner may report it (rule A1)")]
+    NotYours { field: &'static str },
+
     /// A failure inside the service that is no one's input (details are logged, not
     /// sent).
     #[error("internal: {0}")]
@@ -121,7 +126,7 @@ impl Error {
             | Self::Conflict { rule, .. }
             | Self::LimitReached { rule, .. }
             | Self::LeaseActive { rule, .. } => Some(rule),
-            Self::Unauthenticated | Self::Forbidden { .. } => Some("A1"),
+            Self::Unauthenticated | Self::Forbidden { .. } | Self::NotYours { .. } => Some("A1"),
             _ => None,
         }
     }

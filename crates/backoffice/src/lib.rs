@@ -26,11 +26,27 @@
 //! * [`Workers`]: the service's own periodic work (order completion, purge, lease
 //!   expiry), started with [`Backoffice::spawn_workers`].
 //!
-//! Not yet: the supervisors' live feed of ongoing calls (S1) and its WebSocket, the
-//! OpenAPI document, the administrator CLI, the web console, voice connector
-//! credentials. See the issue.
+//! * [`live`]: the supervisors' live view (S1, S2). Agents report their own calls
+//!   (`POST /api/v1/me/calls`: call id, Ringing/Talking/OnHold/Ended, direction, queue,
+//!   recording, emergency) and presence (`PUT /api/v1/me/presence`); supervisors watch
+//!   `GET /api/v1/supervisor/feed`, a WebSocket that sends a snapshot (ongoing calls
+//!   with their duration from the [`Clock`], presence, emergency alerts) and then every
+//!   change as it happens, pushed from a tokio broadcast channel (no polling), filtered
+//!   by `?agent=` and `?state=`. The token goes in the `Authorization` header, or, for
+//!   browsers, in the subprotocol `bearer.<token>` beside `softphone-feed.v1`, or in
+//!   `?token=` (the protocol is described in `src/api/feed.rs`). Emergency calls never
+//!   appear as conversation rows, only as their alert, and nothing of them stays after
+//!   they end.
+//!   **Ongoing calls and presence are kept in memory, per instance**: with several
+//!   instances, a feed shows only what was reported to its own instance (the
+//!   multi-instance feed is not shared yet; emergency alerts, in the database, are
+//!   read by every instance, but pushed only by the one that changed them).
 //!
-//! Rule ids (N1..N11, V1..V3, S2, A1, A2, E5, E6, E11) in the docs point at
+//! Not yet: the OpenAPI document, the administrator CLI, the web console, voice
+//! connector credentials, ending a supervisor's open feed when its session is signed
+//! out or expires (it is checked when the feed opens). See the issue.
+//!
+//! Rule ids (N1..N11, V1..V3, S1, S2, A1, A2, E5, E6, E11) in the docs point at
 //! BACKOFFICE.md and EMERGENCY.md; tests are named after them.
 
 pub mod alerts;
@@ -41,6 +57,7 @@ pub mod connectors;
 pub mod e164;
 pub mod error;
 pub mod leases;
+pub mod live;
 pub mod numbers;
 pub mod redact;
 mod service;

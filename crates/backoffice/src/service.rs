@@ -8,6 +8,7 @@ use sqlx::Row;
 
 use crate::clock::{Clock, Timestamp};
 use crate::error::{Error, Result};
+use crate::live::Live;
 use crate::numbers::NumberSupplier;
 use crate::storage::{Store, Tx};
 
@@ -26,6 +27,8 @@ pub struct Backoffice {
     pub(crate) store: Store,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) supplier: Arc<dyn NumberSupplier>,
+    /// Ongoing calls and presence of this instance, and its change channel (S1).
+    pub(crate) live: Arc<Live>,
 }
 
 impl Backoffice {
@@ -35,6 +38,7 @@ impl Backoffice {
             store,
             clock,
             supplier,
+            live: Arc::new(Live::new()),
         }
     }
 

@@ -7,6 +7,7 @@ mod admin;
 mod alerts;
 mod connectors_dto;
 mod dto;
+mod feed;
 mod handlers;
 mod porting;
 
@@ -74,6 +75,9 @@ pub fn router(bo: Backoffice) -> Router {
         .route("/api/v1/me/emergency", post(alerts::raise))
         .route("/api/v1/me/emergency/end", post(alerts::end))
         .route("/api/v1/alerts", get(alerts::list))
+        .route("/api/v1/me/calls", post(feed::report_call))
+        .route("/api/v1/me/presence", put(feed::publish_presence))
+        .route("/api/v1/supervisor/feed", get(feed::feed))
         .route("/api/v1/alerts/{id}/acknowledge", post(alerts::acknowledge))
         .route("/api/v1/port-ins", get(porting::list).post(porting::submit))
         .route("/api/v1/port-ins/{id}", get(porting::get_one))
@@ -110,6 +114,7 @@ impl IntoResponse for ApiError {
             Error::NotFound { .. } => (StatusCode::NOT_FOUND, "not_found", None),
             Error::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated", None),
             Error::Forbidden { .. } => (StatusCode::FORBIDDEN, "forbidden", None),
+            Error::NotYours { field } => (StatusCode::FORBIDDEN, "forbidden", Some(*field)),
             Error::Supplier(_) => (StatusCode::BAD_GATEWAY, "supplier", None),
             Error::Storage(_) | Error::Migrate(_) | Error::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", None)
@@ -150,16 +155,20 @@ impl FromRequestParts<Backoffice> for Auth {
         parts: &mut Parts,
         bo: &Backoffice,
     ) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(Error::Unauthenticated)?;
+        let token = bearer_header(parts).ok_or(Error::Unauthenticated)?;
         Ok(Auth(bo.authenticate(token).await?))
     }
+}
+
+/// The token of `Authorization: Bearer <token>`, if any.
+pub(crate) fn bearer_header(parts: &Parts) -> Option<&str> {
+    parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
 }
 
 /// A signed-in administrator, or a 401/403. As an extractor it runs before the body is

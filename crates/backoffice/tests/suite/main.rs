@@ -11,6 +11,9 @@ mod api_admin;
 
 mod batches;
 mod connectors;
+mod feed;
+mod feed_access;
+mod feed_client;
 mod inventory;
 mod leases;
 mod numbers;
