@@ -42,9 +42,11 @@
 //!   multi-instance feed is not shared yet; emergency alerts, in the database, are
 //!   read by every instance, but pushed only by the one that changed them).
 //!
+//!   A feed closes (code 4401) when its session expires or is signed out on the same
+//!   instance.
+//!
 //! Not yet: the OpenAPI document, the administrator CLI, the web console, voice
-//! connector credentials, ending a supervisor's open feed when its session is signed
-//! out or expires (it is checked when the feed opens). See the issue.
+//! connector credentials, closing feeds on other instances at sign-out. See the issue.
 //!
 //! Rule ids (N1..N11, V1..V3, S1, S2, A1, A2, E5, E6, E11) in the docs point at
 //! BACKOFFICE.md and EMERGENCY.md; tests are named after them.

@@ -93,6 +93,11 @@ pub enum LiveEvent {
     Presence(AgentPresence),
     /// The account's emergency alerts, whole, after any change of one of them.
     Alerts(Vec<EmergencyAlert>),
+    /// A session was signed out: feeds opened with it close. Sent with an empty
+    /// account id, since every feed checks it.
+    SessionEnded {
+        token_sha256: String,
+    },
 }
 
 /// What a feed shows first.
@@ -138,6 +143,10 @@ impl Live {
             all.remove(account);
         }
         t
+    }
+
+    pub(crate) fn session_ended(&self, token_sha256: String) {
+        self.send("", LiveEvent::SessionEnded { token_sha256 });
     }
 
     fn send(&self, account: &str, event: LiveEvent) {

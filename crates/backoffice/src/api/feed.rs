@@ -13,12 +13,14 @@
 //! Messages are JSON text frames with a `type`: first `snapshot` (calls, presence,
 //! alerts, the server time), then `call` (a row started or changed), `call_removed` (it
 //! ended or left the filter), `presence`, and `alerts` (the whole list after any change).
-//! A feed that falls behind gets a fresh `snapshot`.
+//! A feed that falls behind gets a fresh `snapshot`. When its session is signed out (on
+//! this instance) or expires, the feed is closed with code 4401.
 
 use std::collections::HashSet;
+use std::time::Duration;
 
 use axum::extract::rejection::QueryRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{FromRequestParts, Query, State};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
@@ -130,6 +132,9 @@ impl Filter {
 pub(super) struct FeedRequest {
     principal: Principal,
     filter: Filter,
+    /// The feed closes when this session is signed out or expires (A1).
+    token_sha256: String,
+    expires_at: Timestamp,
 }
 
 impl FromRequestParts<Backoffice> for FeedRequest {
@@ -157,7 +162,7 @@ impl FromRequestParts<Backoffice> for FeedRequest {
             .or(q.token)
             .filter(|t| !t.is_empty())
             .ok_or(Error::Unauthenticated)?;
-        let principal = bo.authenticate(&token).await?;
+        let (principal, expires_at) = bo.authenticate_session(&token).await?;
         principal.require(Role::Supervisor)?;
         let states = match q.state.as_deref() {
             None => None,
@@ -178,6 +183,8 @@ impl FromRequestParts<Backoffice> for FeedRequest {
         Ok(Self {
             principal,
             filter: Filter { agent, states },
+            token_sha256: crate::auth::sha256_hex(&token),
+            expires_at,
         })
     }
 }
@@ -272,6 +279,7 @@ impl Feed {
                 .agent_matches(&p.agent_id, &p.agent_name)
                 .then(|| json!({"type": "presence", "presence": presence_json(&p)})),
             LiveEvent::Alerts(a) => Some(json!({"type": "alerts", "alerts": alerts_json(a)})),
+            LiveEvent::SessionEnded { .. } => None,
         }
     }
 }
@@ -283,10 +291,24 @@ async fn send(socket: &mut WebSocket, v: &Value) -> bool {
         .is_ok()
 }
 
+/// Closes the feed: its session ended (close code 4401, the 401 of a WebSocket).
+async fn close_signed_out(mut socket: WebSocket, why: &'static str) {
+    let frame = CloseFrame {
+        code: 4401,
+        reason: why.into(),
+    };
+    let _ = socket.send(Message::Close(Some(frame))).await;
+}
+
 /// Subscribes first, then sends the snapshot, then forwards every change of the
-/// account until the supervisor goes away. Nothing polls.
+/// account until the supervisor goes away or the session ends. Nothing polls.
 async fn run(bo: Backoffice, req: FeedRequest, mut socket: WebSocket) {
     let mut rx = bo.subscribe_live();
+    // The session's remaining life by the injected clock, slept in real time.
+    let left = req.expires_at.as_millis() - bo.now().as_millis();
+    let expiry = tokio::time::sleep(Duration::from_millis(u64::try_from(left).unwrap_or(0)));
+    tokio::pin!(expiry);
+    let token_sha256 = req.token_sha256;
     let mut feed = Feed {
         bo,
         account: req.principal.account_id,
@@ -306,7 +328,13 @@ async fn run(bo: Backoffice, req: FeedRequest, mut socket: WebSocket) {
         }
         loop {
             tokio::select! {
+                () = &mut expiry => return close_signed_out(socket, "session expired").await,
                 ev = rx.recv() => match ev {
+                    Ok((_, LiveEvent::SessionEnded { token_sha256: t })) => {
+                        if t == token_sha256 {
+                            return close_signed_out(socket, "signed out").await;
+                        }
+                    }
                     Ok((account, ev)) if account == feed.account => {
                         if let Some(msg) = feed.message(ev) {
                             if !send(&mut socket, &msg).await {

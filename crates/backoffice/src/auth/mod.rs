@@ -82,7 +82,7 @@ pub struct Session {
     pub principal: Principal,
 }
 
-fn sha256_hex(token: &str) -> String {
+pub(crate) fn sha256_hex(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -214,16 +214,21 @@ impl Backoffice {
 
     /// A1: who holds `token`; refused when unknown, expired or signed out.
     pub async fn authenticate(&self, token: &str) -> Result<Principal> {
+        Ok(self.authenticate_session(token).await?.0)
+    }
+
+    /// A1: who holds `token`, and when the session ends.
+    pub async fn authenticate_session(&self, token: &str) -> Result<(Principal, Timestamp)> {
         let row = sqlx::query(
-            "SELECT u.id, u.account_id, u.username, u.role FROM sessions s JOIN users u ON u.id = s.user_id \
-             WHERE s.token_sha256 = $1 AND s.expires_at > $2",
+            "SELECT u.id, u.account_id, u.username, u.role, s.expires_at FROM sessions s \
+             JOIN users u ON u.id = s.user_id WHERE s.token_sha256 = $1 AND s.expires_at > $2",
         )
         .bind(sha256_hex(token))
         .bind(self.now().as_millis())
         .fetch_optional(self.store.pool())
         .await?
         .ok_or(Error::Unauthenticated)?;
-        Ok(Principal {
+        let principal = Principal {
             user_id: row.try_get(0)?,
             account_id: row.try_get(1)?,
             username: row.try_get(2)?,
@@ -231,7 +236,8 @@ impl Backoffice {
                 .try_get::<String, _>(3)?
                 .parse()
                 .map_err(|e: String| Error::Internal(e))?,
-        })
+        };
+        Ok((principal, Timestamp::from_millis(row.try_get(4)?)))
     }
 
     /// Ends the session of `token` (no error if it had ended already).
@@ -242,6 +248,8 @@ impl Backoffice {
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
+        // Live feeds opened with this token close (S1, A1).
+        self.live.session_ended(sha256_hex(token));
         Ok(())
     }
 }

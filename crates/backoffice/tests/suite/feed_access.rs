@@ -45,7 +45,32 @@ async fn a01_agents_cannot_open_the_supervisor_feed(t: &Ctx) {
         .await
         .expect("a supervisor may");
     next_of(&mut ws, "snapshot").await;
-    close(ws).await;
+    let mut other = open(s.addr, "", Cred::Query(&sup)).await.unwrap();
+    next_of(&mut other, "snapshot").await;
+    // Signing out closes the feeds opened with that session, within 1 s.
+    let again = token_for_existing(&s.app, "sam").await;
+    let mut kept = open(s.addr, "", Cred::Header(&again)).await.unwrap();
+    next_of(&mut kept, "snapshot").await;
+    call(&s.app, Method::POST, "/api/v1/sign-out", Some(&sup), None).await;
+    assert_eq!(closed(&mut ws).await, 4401);
+    assert_eq!(closed(&mut other).await, 4401);
+    let agent_presence = presence(&s.app, &agent, "Busy").await;
+    assert_eq!(agent_presence, StatusCode::NO_CONTENT);
+    assert_eq!(
+        next_of(&mut kept, "presence").await["presence"]["status"],
+        "Busy",
+        "another session of the same supervisor stays open"
+    );
+    close(kept).await;
+
+    // A session that expires closes its feed too (its life is read from the clock).
+    let late = token_for_existing(&s.app, "sam").await;
+    let lifetime = backoffice::auth::SESSION_LIFETIME;
+    t.clock
+        .advance(lifetime - std::time::Duration::from_millis(300));
+    let mut expiring = open(s.addr, "", Cred::Header(&late)).await.unwrap();
+    next_of(&mut expiring, "snapshot").await;
+    assert_eq!(closed(&mut expiring).await, 4401);
 }
 
 async fn a02_bad_call_report_is_refused_and_changes_nothing(t: &Ctx) {

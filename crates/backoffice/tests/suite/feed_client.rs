@@ -15,7 +15,7 @@ use tokio_tungstenite::tungstenite::http::HeaderValue;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
-use crate::api::call;
+use crate::api::{call, PASSWORD};
 use crate::harness::Ctx;
 
 /// S1: a change reaches the feed within this; it is the rule itself.
@@ -173,4 +173,25 @@ pub fn ids(calls: &Value) -> Vec<&str> {
         .iter()
         .map(|c| c["call_id"].as_str().expect("call_id"))
         .collect()
+}
+
+/// Signs in again as an existing user; returns the new token.
+pub async fn token_for_existing(app: &Router, username: &str) -> String {
+    let body = json!({"username": username, "password": PASSWORD});
+    let (status, b) = call(app, Method::POST, "/api/v1/sign-in", None, Some(body)).await;
+    assert_eq!(status, StatusCode::OK, "{b}");
+    b["token"].as_str().expect("token").to_owned()
+}
+
+/// The close code the feed sends next, within [`WITHIN`].
+pub async fn closed(ws: &mut Ws) -> u16 {
+    let msg = tokio::time::timeout(WITHIN, ws.next())
+        .await
+        .expect("closed within 1 s")
+        .expect("a close frame before the end")
+        .expect("a valid frame");
+    match msg {
+        Message::Close(Some(frame)) => frame.code.into(),
+        other => panic!("expected a close frame, got {other:?}"),
+    }
 }
