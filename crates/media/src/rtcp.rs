@@ -269,7 +269,7 @@ fn write_one(p: &RtcpPacket, out: &mut Vec<u8>) -> Result<(), RtcpError> {
     }
     // Pad with zeros to a 32-bit boundary (BYE reason, opaque bodies); the length
     // field counts words minus one.
-    while (out.len() - start) % 4 != 0 {
+    while !(out.len() - start).is_multiple_of(4) {
         out.push(0);
     }
     let words = (out.len() - start) / 4 - 1;
