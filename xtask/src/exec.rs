@@ -55,6 +55,17 @@ pub fn describe(cmd: &Command) -> String {
     s
 }
 
+/// `program` run as root: directly when we are root, else through sudo.
+pub fn privileged(program: &str) -> Command {
+    if is_root() {
+        Command::new(program)
+    } else {
+        let mut c = Command::new("sudo");
+        c.arg(program);
+        c
+    }
+}
+
 /// True when this process runs as root (then apt and PostgreSQL need no sudo).
 pub fn is_root() -> bool {
     let mut id = Command::new("id");

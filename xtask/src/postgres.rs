@@ -102,13 +102,7 @@ fn as_postgres(args: &[&str]) -> Command {
 }
 
 fn privileged(args: &[&str]) -> Command {
-    let mut cmd = if exec::is_root() {
-        Command::new(args[0])
-    } else {
-        let mut c = Command::new("sudo");
-        c.arg(args[0]);
-        c
-    };
+    let mut cmd = exec::privileged(args[0]);
     cmd.args(&args[1..]);
     cmd
 }

@@ -59,13 +59,7 @@ pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
 }
 
 fn apt(args: &[&str]) -> Command {
-    let mut cmd = if exec::is_root() {
-        Command::new("apt-get")
-    } else {
-        let mut c = Command::new("sudo");
-        c.arg("apt-get");
-        c
-    };
+    let mut cmd = exec::privileged("apt-get");
     cmd.args(args).env("DEBIAN_FRONTEND", "noninteractive");
     cmd
 }
