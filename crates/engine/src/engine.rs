@@ -1,33 +1,83 @@
-//! The engine: one policy core, its durable state, and the views it publishes.
+//! The engine: one policy core, its durable state, the calls, and the views it publishes.
+//!
+//! Every public method locks the state, feeds the core one input with the current
+//! time, carries out what the core decided (follow-up inputs such as a lease failure
+//! go through the core in the same step), then publishes the new view. SIP and timer
+//! tasks come back through the same path, so the core sees one ordered event stream.
 
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Mutex, MutexGuard, Weak};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use agent_core::{Core, CoreConfig, CoreError, DurableState, Input, Millis, Output};
-use tokio::sync::broadcast;
-use wire::{AgentView, ErrorCode, UiError};
+use agent_core::{
+    CallEvent, CallId, Core, CoreError, CountryCheck, DurableState, Input, Location, LocationCheck,
+    Millis,
+};
+use tokio::runtime::Handle;
+use tokio::sync::{broadcast, Notify};
+use wire::{
+    AgentView, CallControl, CallState, ErrorCode, RegistrationState, RegistrationView, UiError,
+};
 
+use crate::calls::{control_from_wire, CallEntry, CallTable};
+use crate::config::{self, EngineConfig};
 use crate::convert::{presence_from_wire, presence_to_wire};
+use crate::history::History;
+use crate::sip_link::{failure_text, Reports, SipLink};
 use crate::store::StateStore;
 
-/// The app's runtime. Cheap to share behind an `Arc`; every method takes `&self`.
-#[derive(Debug)]
+/// How the engine starts.
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub data_dir: PathBuf,
+    /// The configuration file; `None` is `softphone.toml` in the data folder.
+    pub config_file: Option<PathBuf>,
+}
+
+impl EngineOptions {
+    pub fn new(data_dir: &Path) -> Self {
+        EngineOptions {
+            data_dir: data_dir.to_path_buf(),
+            config_file: None,
+        }
+    }
+}
+
+/// The app's runtime. Cheap to clone; every method takes `&self`.
+#[derive(Debug, Clone)]
 pub struct Engine {
-    inner: Mutex<Inner>,
-    views: broadcast::Sender<AgentView>,
+    shared: Arc<Shared>,
 }
 
 #[derive(Debug)]
-struct Inner {
-    core: Core,
-    /// `None` when the data folder cannot be used: the engine then runs from memory.
-    store: Option<StateStore>,
-    data_dir: PathBuf,
-    problem: Option<UiError>,
+pub(crate) struct Shared {
+    pub(crate) state: Mutex<Inner>,
+    views: broadcast::Sender<AgentView>,
+    /// Wakes the timer task when the core's next deadline may have moved.
+    wake: Arc<Notify>,
+    pub(crate) sip: SipLink,
+    pub(crate) me: Weak<Shared>,
 }
 
-fn now() -> Millis {
+#[derive(Debug)]
+pub(crate) struct Inner {
+    pub(crate) core: Core,
+    /// `None` when the data folder cannot be used: the engine then runs from memory.
+    pub(crate) store: Option<StateStore>,
+    pub(crate) history: History,
+    pub(crate) calls: CallTable,
+    pub(crate) config: EngineConfig,
+    data_dir: PathBuf,
+    pub(crate) problem: Option<UiError>,
+    config_problem: Option<UiError>,
+    registration: RegistrationView,
+    pub(crate) callback_window: Option<wire::CallbackWindowView>,
+    /// Inputs decided while carrying out outputs, fed to the core in the same step.
+    pub(crate) follow_ups: VecDeque<Input>,
+}
+
+pub(crate) fn now() -> Millis {
     // A clock before 1970 is a broken machine, not a reason to stop a call: use zero.
     let ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -36,82 +86,232 @@ fn now() -> Millis {
 }
 
 impl Engine {
-    /// Starts from the state saved in `data_dir`. Never fails: a folder that cannot be
-    /// used, or a state file that cannot be read, is reported in the view and the log.
-    pub fn start(data_dir: &Path) -> Engine {
+    /// Starts from the state saved in the data folder, on the tokio runtime `rt`. Never
+    /// fails: a folder or configuration that cannot be used is reported in the view
+    /// and the log, and the agent keeps what works.
+    pub fn start(options: EngineOptions, rt: Handle) -> Engine {
         let now = now();
-        let (store, state, problem) = load(data_dir, now);
-        let (views, _) = broadcast::channel(64);
-        let (core, restart_outputs) = resume(state, now);
-        let mut inner = Inner {
-            core,
-            store,
-            data_dir: data_dir.to_path_buf(),
-            problem,
+        let dir = options.data_dir;
+        let (store, state, problem) = crate::store::load(&dir, now);
+        let config_path = options
+            .config_file
+            .unwrap_or_else(|| dir.join(config::CONFIG_FILE));
+        let (config, config_problem) = match config::load(&config_path) {
+            Ok(c) => (c, None),
+            Err(e) => {
+                tracing::error!(error = %e, "configuration not usable; defaults apply");
+                (
+                    EngineConfig::default(),
+                    Some(UiError::new(ErrorCode::InvalidInput, e.to_string())),
+                )
+            }
         };
-        inner.carry_out(restart_outputs);
-        Engine {
-            inner: Mutex::new(inner),
-            views,
+        let registration = RegistrationView {
+            state: if config.sip.is_some() {
+                RegistrationState::Registering
+            } else {
+                RegistrationState::NotConfigured
+            },
+            account: config
+                .sip
+                .as_ref()
+                .map(|s| format!("{}@{}", s.ua.identity.user, s.domain)),
+            detail: None,
+        };
+        let (views, _) = broadcast::channel(64);
+        let history = History::open(store.as_ref().map(|_| dir.as_path()));
+        let core = Core::resume(config.core.clone(), state, now);
+        let sip_config = config.sip.clone();
+        // The configured address is the dispatchable location (E9); the network's
+        // country check comes from the geolocation provider, not from here.
+        let location = config.location_line.clone().map(|display| LocationCheck {
+            dispatchable: Some(Location {
+                id: "configured".into(),
+                display,
+            }),
+            country: CountryCheck::Unknown,
+        });
+        let shared = Arc::new_cyclic(|me: &Weak<Shared>| {
+            let reports: Arc<dyn Reports> = Arc::new(WeakReports(me.clone()));
+            Shared {
+                state: Mutex::new(Inner {
+                    core,
+                    store,
+                    history,
+                    calls: CallTable::default(),
+                    config,
+                    data_dir: dir.clone(),
+                    problem,
+                    config_problem,
+                    registration,
+                    callback_window: None,
+                    follow_ups: VecDeque::new(),
+                }),
+                views,
+                wake: Arc::new(Notify::new()),
+                sip: SipLink::start(rt.clone(), sip_config, reports),
+                me: me.clone(),
+            }
+        });
+        // The restart may have decided things (presence restored after an emergency
+        // call a crash interrupted, E4): a first tick plays them.
+        shared.apply(Input::Tick).unwrap_or_else(|e| {
+            tracing::error!(error = ?e, "the core refused its first tick");
+        });
+        if let Some(check) = location {
+            if let Err(e) = shared.apply(Input::LocationVerdict(check)) {
+                tracing::error!(error = ?e, "the core refused the configured location");
+            }
         }
+        rt.spawn(run_timer(Arc::downgrade(&shared), shared.wake.clone()));
+        Engine { shared }
     }
 
     /// Every view published from now on (after each change).
     pub fn subscribe(&self) -> broadcast::Receiver<AgentView> {
-        self.views.subscribe()
+        self.shared.views.subscribe()
     }
 
     pub fn view(&self) -> AgentView {
-        self.lock().view()
+        self.shared.lock().view()
     }
 
     /// The agent picked a presence. The core may refuse it (an emergency call).
     pub fn set_presence(&self, presence: wire::Presence) -> Result<AgentView, UiError> {
-        let mut inner = self.lock();
-        let outputs = inner
-            .core
-            .handle(now(), Input::SetPresence(presence_from_wire(presence)))
+        self.shared
+            .apply(Input::SetPresence(presence_from_wire(presence)))
             .map_err(refusal)?;
-        inner.carry_out(outputs);
-        let view = inner.view();
-        drop(inner);
-        // Nobody listening is fine: the caller gets the view as the reply anyway.
-        let _ = self.views.send(view.clone());
-        Ok(view)
+        Ok(self.view())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Inner> {
+    /// The agent dialled `dial_string` (digits as typed; `911` and `933` included).
+    /// Returns the new call's id; the INVITE is already on its way (E2).
+    pub fn dial(&self, dial_string: &str) -> Result<u32, UiError> {
+        let mut inner = self.shared.lock();
+        let call_id = inner.calls.next_id();
+        let now = now();
+        inner.calls.insert(
+            call_id,
+            CallEntry::outbound(dial_string.trim().to_owned(), now),
+        );
+        let result = self.shared.run(
+            &mut inner,
+            now,
+            Input::Dial {
+                call_id,
+                dial_string: dial_string.to_owned(),
+            },
+        );
+        if let Err(e) = result {
+            // Refused: the call never existed.
+            inner.calls.remove(call_id);
+            return Err(refusal(e));
+        }
+        drop(inner);
+        self.shared.published();
+        Ok(call_id.0 as u32)
+    }
+
+    /// End call: hang up, cancel while it rings, or withdraw a failed call's card.
+    pub fn hang_up(&self, call: u32) -> Result<AgentView, UiError> {
+        let call_id = CallId(u64::from(call));
+        {
+            let mut inner = self.shared.lock();
+            let ended =
+                inner.calls.get(call_id).ok_or_else(|| unknown(call))?.state == CallState::Ended;
+            if ended {
+                // Already over: the agent dismisses the card.
+                inner.calls.remove(call_id);
+            } else {
+                self.shared
+                    .run(&mut inner, now(), Input::HangUp { call_id })
+                    .map_err(refusal)?;
+            }
+        }
+        self.shared.published();
+        Ok(self.view())
+    }
+
+    /// A call control (mute, hold, resume, record...). The core decides whether it
+    /// is allowed for this call (E8).
+    pub fn call_control(&self, call: u32, control: CallControl) -> Result<AgentView, UiError> {
+        let call_id = CallId(u64::from(call));
+        if control == CallControl::EndCall {
+            return self.hang_up(call);
+        }
+        self.shared
+            .apply(Input::CallControl {
+                call_id,
+                control: control_from_wire(control),
+            })
+            .map_err(refusal)?;
+        Ok(self.view())
+    }
+}
+
+impl Shared {
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock left the core in a state it returned from, so
         // carrying on with it is sound.
-        self.inner.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// One input, start to finish, then the new view to every subscriber.
+    pub(crate) fn apply(&self, input: Input) -> Result<(), CoreError> {
+        let mut inner = self.lock();
+        self.run(&mut inner, now(), input)?;
+        drop(inner);
+        self.published();
+        Ok(())
+    }
+
+    /// Feeds `input` and every follow-up it causes to the core. Only the first input
+    /// can be refused; a refused follow-up is a fault of ours and is logged.
+    pub(crate) fn run(
+        &self,
+        inner: &mut Inner,
+        now: Millis,
+        input: Input,
+    ) -> Result<(), CoreError> {
+        let outputs = inner.core.handle(now, input)?;
+        self.carry_out(inner, now, outputs);
+        while let Some(next) = inner.follow_ups.pop_front() {
+            match inner.core.handle(now, next) {
+                Ok(outputs) => self.carry_out(inner, now, outputs),
+                Err(e) => tracing::error!(error = ?e, "the core refused a follow-up input"),
+            }
+        }
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    pub(crate) fn published(&self) {
+        let view = self.lock().view();
+        // Nobody listening is fine: callers get the view as their reply anyway.
+        let _ = self.views.send(view);
+    }
+
+    pub(crate) fn reports(&self) -> Arc<dyn Reports> {
+        Arc::new(WeakReports(self.me.clone()))
     }
 }
 
 impl Inner {
-    fn view(&self) -> AgentView {
+    pub(crate) fn view(&self) -> AgentView {
         AgentView {
             presence: presence_to_wire(self.core.presence()),
             presence_locked: self.core.presence_locked(),
             data_dir: self.data_dir.display().to_string(),
             storage_problem: self.problem.clone(),
+            calls: self.calls.views(),
+            registration: self.registration.clone(),
+            history: self.history.entries().to_vec(),
+            callback_window: self.callback_window.clone(),
+            config_problem: self.config_problem.clone(),
         }
     }
 
-    fn carry_out(&mut self, outputs: Vec<Output>) {
-        for output in outputs {
-            match output {
-                Output::Persist(state) => self.persist(&state),
-                Output::PresenceChanged(p) => {
-                    tracing::info!(presence = p.as_str(), "presence changed");
-                }
-                // Calls, leases and notifications are carried out once the engine
-                // places calls (the calls issue); presence alone never produces them.
-                other => tracing::warn!(output = ?other, "output not carried out yet"),
-            }
-        }
-    }
-
-    fn persist(&mut self, state: &DurableState) {
+    pub(crate) fn persist(&mut self, state: &DurableState) {
         let Some(store) = &self.store else { return };
         match store.save(&state.encode()) {
             Ok(()) => {
@@ -135,15 +335,130 @@ impl Inner {
     }
 }
 
-/// Starts the core from saved state and plays what the restart decided (for example
-/// presence restored after an emergency call that a crash interrupted, E4).
-fn resume(state: DurableState, now: Millis) -> (Core, Vec<Output>) {
-    let mut core = Core::resume(CoreConfig::default(), state, now);
-    let outputs = core.handle(now, Input::Tick).unwrap_or_else(|e| {
-        tracing::error!(error = ?e, "the core refused its first tick");
-        Vec::new()
-    });
-    (core, outputs)
+/// SIP tasks hold this, not the engine: a task outliving the engine finds nobody home.
+#[derive(Debug)]
+struct WeakReports(Weak<Shared>);
+
+impl Reports for WeakReports {
+    fn call_event(&self, call_id: CallId, event: sip_ua::CallEvent) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        shared.on_sip_event(call_id, event);
+    }
+
+    fn call_failed_to_start(&self, call_id: CallId, error: UiError) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        {
+            let mut inner = shared.lock();
+            if let Some(call) = inner.calls.get_mut(call_id) {
+                call.outcome = Some(error);
+            }
+            let input = Input::CallEvent {
+                call_id,
+                event: CallEvent::Failed,
+            };
+            if let Err(e) = shared.run(&mut inner, now(), input) {
+                tracing::warn!(%call_id, error = ?e, "failure of an unknown call");
+            }
+        }
+        shared.published();
+    }
+
+    fn registration(&self, view: RegistrationView) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        shared.lock().registration = view;
+        shared.published();
+    }
+}
+
+impl Shared {
+    fn on_sip_event(&self, call_id: CallId, event: sip_ua::CallEvent) {
+        use sip_ua::CallEvent as Sip;
+        {
+            let mut inner = self.lock();
+            let now = now();
+            let input = {
+                let Some(call) = inner.calls.get_mut(call_id) else {
+                    return;
+                };
+                match event {
+                    Sip::Trying => return,
+                    Sip::Ringing { .. } => {
+                        call.state = CallState::Ringing;
+                        CallEvent::Ringing
+                    }
+                    Sip::Answered { .. } => {
+                        call.state = CallState::Connected;
+                        call.answered_at = Some(now);
+                        CallEvent::Answered
+                    }
+                    Sip::Failed { reason } => {
+                        call.outcome = Some(failure_text(&reason));
+                        CallEvent::Failed
+                    }
+                    Sip::Ended { by } => CallEvent::Ended {
+                        by_remote: by == sip_ua::EndedBy::Remote,
+                    },
+                }
+            };
+            if let Err(e) = self.run(
+                &mut inner,
+                now,
+                Input::CallEvent {
+                    call_id,
+                    event: input,
+                },
+            ) {
+                tracing::warn!(%call_id, error = ?e, "SIP news the core did not take");
+            }
+        }
+        self.published();
+    }
+}
+
+/// Feeds the core `Tick` at its deadlines and drops ended calls from the screen.
+/// It holds the engine only weakly, so dropping the last `Engine` stops it.
+async fn run_timer(shared: Weak<Shared>, wake: Arc<Notify>) {
+    loop {
+        let deadline = {
+            let Some(strong) = shared.upgrade() else {
+                return;
+            };
+            let inner = strong.lock();
+            [inner.core.poll_timeout(), inner.calls.next_expiry()]
+                .into_iter()
+                .flatten()
+                .min()
+        };
+        // Without a deadline, look again now and then: the engine may be gone.
+        let wait = deadline.map_or(Duration::from_secs(1), |d| {
+            Duration::from_millis(d.0.saturating_sub(now().0))
+        });
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = wake.notified() => continue,
+        }
+        if deadline.is_none() {
+            continue;
+        }
+        let Some(strong) = shared.upgrade() else {
+            return;
+        };
+        {
+            let mut inner = strong.lock();
+            let now = now();
+            inner.calls.expire(now);
+            if let Err(e) = strong.run(&mut inner, now, Input::Tick) {
+                tracing::error!(error = ?e, "the core refused a tick");
+            }
+        }
+        strong.published();
+    }
 }
 
 /// Turns the core's refusal into a typed error the UI can branch on.
@@ -153,64 +468,14 @@ fn refusal(e: CoreError) -> UiError {
             ErrorCode::PresenceLocked,
             "Presence is locked during an emergency call; it comes back when the call ends.",
         ),
-        other => UiError::new(ErrorCode::InvalidInput, format!("{other}")),
+        CoreError::Dial(d) => UiError::new(ErrorCode::InvalidInput, d.to_string()),
+        CoreError::UnknownCall(id) => {
+            UiError::new(ErrorCode::UnknownCall, format!("There is no call {id}."))
+        }
+        other => UiError::new(ErrorCode::NotAllowed, other.to_string()),
     }
 }
 
-/// Opens the store and reads the saved state, turning every failure into a problem
-/// the agent can read, and a state the app can run from.
-fn load(dir: &Path, now: Millis) -> (Option<StateStore>, DurableState, Option<UiError>) {
-    let store = match StateStore::open(dir) {
-        Ok(store) => store,
-        Err(e) => {
-            tracing::error!(error = %e, "data folder unusable; running from memory");
-            let problem = UiError::new(
-                ErrorCode::StorageUnavailable,
-                format!("{e}. Settings will not be kept when the app closes."),
-            );
-            return (None, DurableState::default(), Some(problem));
-        }
-    };
-    let text = match store.load() {
-        Ok(None) => return (Some(store), DurableState::default(), None),
-        Ok(Some(text)) => text,
-        Err(e) => {
-            tracing::error!(error = %e, "cannot read the saved state");
-            let problem = UiError::new(
-                ErrorCode::StorageUnavailable,
-                format!("{e}. Starting with default settings; the file is left as it is."),
-            );
-            // Saving over a file we could not read could destroy settings: don't.
-            return (None, DurableState::default(), Some(problem));
-        }
-    };
-    match DurableState::decode(&text) {
-        Ok(state) => (Some(store), state, None),
-        Err(why) => {
-            let problem = match store.set_aside(now.0) {
-                Ok(kept) => {
-                    tracing::error!(%why, kept = %kept.display(), "saved state unreadable; set aside");
-                    UiError::new(
-                        ErrorCode::StorageCorrupt,
-                        format!(
-                            "The saved settings could not be read ({why}); they were kept as {} and defaults are in use.",
-                            kept.display()
-                        ),
-                    )
-                }
-                Err(e) => {
-                    tracing::error!(%why, error = %e, "saved state unreadable and cannot be set aside");
-                    return (
-                        None,
-                        DurableState::default(),
-                        Some(UiError::new(
-                            ErrorCode::StorageCorrupt,
-                            format!("The saved settings could not be read ({why}) nor set aside ({e}). Defaults are in use and nothing will be saved."),
-                        )),
-                    );
-                }
-            };
-            (Some(store), DurableState::default(), Some(problem))
-        }
-    }
+fn unknown(call: u32) -> UiError {
+    UiError::new(ErrorCode::UnknownCall, format!("There is no call {call}."))
 }

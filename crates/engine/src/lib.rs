@@ -1,16 +1,28 @@
 //! The softphone's runtime around the policy core.
 //!
-//! [`Engine`] owns the [`agent_core::Core`], feeds it user actions with the current time,
-//! carries out what it decides, and keeps its durable state in the data folder through
-//! [`StateStore`]. The Tauri shell holds an [`Engine`] and turns each command into one
-//! call on it; the UI receives [`wire::AgentView`] snapshots from [`Engine::subscribe`].
+//! [`Engine`] owns the [`agent_core::Core`], feeds it user actions, SIP news and timer
+//! ticks with the current time, carries out what it decides (INVITEs through
+//! `sip-ua`, history, durable state), and publishes [`wire::AgentView`] snapshots
+//! through [`Engine::subscribe`]. The Tauri shell holds an [`Engine`] and turns each
+//! command into one call on it.
 //!
-//! The engine never fails to start: a data folder that cannot be used becomes a
-//! `storage_problem` in the view, the agent keeps working, and the log says why.
+//! Main types: [`Engine`], [`EngineOptions`], [`EngineConfig`] (the `softphone.toml`
+//! file, see [`config`]), [`StateStore`] (durable state, written atomically).
+//!
+//! The engine never fails to start: a data folder or configuration that cannot be
+//! used becomes a problem in the view, the agent keeps working, and the log says why.
 
+mod calls;
+pub mod config;
 mod convert;
 mod engine;
+mod history;
+mod offer;
+mod outputs;
+mod sip_link;
 mod store;
 
-pub use engine::Engine;
+pub use config::EngineConfig;
+pub use engine::{Engine, EngineOptions};
+pub use history::HISTORY_FILE;
 pub use store::{StateStore, StoreError};

@@ -4,6 +4,9 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use agent_core::{DurableState, Millis};
+use wire::{ErrorCode, UiError};
+
 const STATE_FILE: &str = "agent-state.txt";
 
 /// Why the data folder could not be used.
@@ -82,6 +85,64 @@ impl StateStore {
         let to = self.dir.join(format!("agent-state.corrupt-{now_ms}.txt"));
         fs::rename(&from, &to).map_err(|source| StoreError::Write { path: from, source })?;
         Ok(to)
+    }
+}
+
+/// Opens the store and reads the saved state, turning every failure into a problem
+/// the agent can read, and a state the app can run from.
+pub(crate) fn load(dir: &Path, now: Millis) -> (Option<StateStore>, DurableState, Option<UiError>) {
+    let store = match StateStore::open(dir) {
+        Ok(store) => store,
+        Err(e) => {
+            tracing::error!(error = %e, "data folder unusable; running from memory");
+            let problem = UiError::new(
+                ErrorCode::StorageUnavailable,
+                format!("{e}. Settings will not be kept when the app closes."),
+            );
+            return (None, DurableState::default(), Some(problem));
+        }
+    };
+    let text = match store.load() {
+        Ok(None) => return (Some(store), DurableState::default(), None),
+        Ok(Some(text)) => text,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the saved state");
+            let problem = UiError::new(
+                ErrorCode::StorageUnavailable,
+                format!("{e}. Starting with default settings; the file is left as it is."),
+            );
+            // Saving over a file we could not read could destroy settings: don't.
+            return (None, DurableState::default(), Some(problem));
+        }
+    };
+    match DurableState::decode(&text) {
+        Ok(state) => (Some(store), state, None),
+        Err(why) => {
+            let problem = match store.set_aside(now.0) {
+                Ok(kept) => {
+                    tracing::error!(%why, kept = %kept.display(), "saved state unreadable; set aside");
+                    UiError::new(
+                        ErrorCode::StorageCorrupt,
+                        format!(
+                            "The saved settings could not be read ({why}); they were kept as {} and defaults are in use.",
+                            kept.display()
+                        ),
+                    )
+                }
+                Err(e) => {
+                    tracing::error!(%why, error = %e, "saved state unreadable and cannot be set aside");
+                    return (
+                        None,
+                        DurableState::default(),
+                        Some(UiError::new(
+                            ErrorCode::StorageCorrupt,
+                            format!("The saved settings could not be read ({why}) nor set aside ({e}). Defaults are in use and nothing will be saved."),
+                        )),
+                    );
+                }
+            };
+            (Some(store), DurableState::default(), Some(problem))
+        }
     }
 }
 

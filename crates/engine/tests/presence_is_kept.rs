@@ -1,14 +1,18 @@
 //! The engine keeps the agent's presence in the data folder, and a data folder it
 //! cannot use is reported, never a crash and never a silent loss.
 
-use engine::Engine;
+use engine::{Engine, EngineOptions};
 use std::fs;
 use wire::{ErrorCode, Presence};
 
-#[test]
-fn presence_is_kept_across_restarts() {
+fn start(dir: &std::path::Path) -> Engine {
+    Engine::start(EngineOptions::new(dir), tokio::runtime::Handle::current())
+}
+
+#[tokio::test]
+async fn presence_is_kept_across_restarts() {
     let dir = tempfile::tempdir().unwrap();
-    let first = Engine::start(dir.path());
+    let first = start(dir.path());
     assert_eq!(first.view().presence, Presence::Available);
     assert_eq!(
         first.set_presence(Presence::Away).unwrap().presence,
@@ -16,27 +20,27 @@ fn presence_is_kept_across_restarts() {
     );
     drop(first);
 
-    let second = Engine::start(dir.path());
+    let second = start(dir.path());
     let view = second.view();
     assert_eq!(view.presence, Presence::Away);
     assert_eq!(view.storage_problem, None);
 }
 
-#[test]
-fn a_change_is_published_to_subscribers() {
+#[tokio::test]
+async fn a_change_is_published_to_subscribers() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(dir.path());
+    let engine = start(dir.path());
     let mut rx = engine.subscribe();
     engine.set_presence(Presence::DoNotDisturb).unwrap();
     assert_eq!(rx.try_recv().unwrap().presence, Presence::DoNotDisturb);
 }
 
-#[test]
-fn a_corrupt_state_file_is_set_aside_and_reported() {
+#[tokio::test]
+async fn a_corrupt_state_file_is_set_aside_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("agent-state.txt"), "\u{0}garbage").unwrap();
 
-    let engine = Engine::start(dir.path());
+    let engine = start(dir.path());
     let view = engine.view();
     assert_eq!(view.presence, Presence::Available);
     let problem = view.storage_problem.expect("the agent is told");
@@ -57,16 +61,16 @@ fn a_corrupt_state_file_is_set_aside_and_reported() {
     // New changes are saved again.
     engine.set_presence(Presence::Busy).unwrap();
     drop(engine);
-    assert_eq!(Engine::start(dir.path()).view().presence, Presence::Busy);
+    assert_eq!(start(dir.path()).view().presence, Presence::Busy);
 }
 
-#[test]
-fn a_data_folder_that_is_a_file_runs_from_memory_and_says_so() {
+#[tokio::test]
+async fn a_data_folder_that_is_a_file_runs_from_memory_and_says_so() {
     let dir = tempfile::tempdir().unwrap();
     let not_a_folder = dir.path().join("data");
     fs::write(&not_a_folder, "I am a file").unwrap();
 
-    let engine = Engine::start(&not_a_folder);
+    let engine = start(&not_a_folder);
     let problem = engine.view().storage_problem.expect("the agent is told");
     assert_eq!(problem.code, ErrorCode::StorageUnavailable);
     assert!(
@@ -83,14 +87,14 @@ fn a_data_folder_that_is_a_file_runs_from_memory_and_says_so() {
     assert_eq!(fs::read_to_string(&not_a_folder).unwrap(), "I am a file");
 }
 
-#[test]
-fn an_unreadable_state_file_is_never_overwritten() {
+#[tokio::test]
+async fn an_unreadable_state_file_is_never_overwritten() {
     let dir = tempfile::tempdir().unwrap();
     // A folder where the state file should be: reading it fails on every platform,
     // even as root (where permission bits would not stop us).
     fs::create_dir(dir.path().join("agent-state.txt")).unwrap();
 
-    let engine = Engine::start(dir.path());
+    let engine = start(dir.path());
     assert_eq!(
         engine.view().storage_problem.map(|p| p.code),
         Some(ErrorCode::StorageUnavailable)
@@ -99,10 +103,10 @@ fn an_unreadable_state_file_is_never_overwritten() {
     assert!(dir.path().join("agent-state.txt").is_dir());
 }
 
-#[test]
-fn a_failed_save_is_reported_and_cleared_when_saving_works_again() {
+#[tokio::test]
+async fn a_failed_save_is_reported_and_cleared_when_saving_works_again() {
     let dir = tempfile::tempdir().unwrap();
-    let engine = Engine::start(dir.path());
+    let engine = start(dir.path());
     // A folder in place of the temporary file makes the next save fail.
     let blocker = dir.path().join("agent-state.txt.tmp");
     fs::create_dir(&blocker).unwrap();
@@ -117,5 +121,5 @@ fn a_failed_save_is_reported_and_cleared_when_saving_works_again() {
     let view = engine.set_presence(Presence::Away).unwrap();
     assert_eq!(view.storage_problem, None);
     drop(engine);
-    assert_eq!(Engine::start(dir.path()).view().presence, Presence::Away);
+    assert_eq!(start(dir.path()).view().presence, Presence::Away);
 }

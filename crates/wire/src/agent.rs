@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::UiError;
+use crate::{CallView, CallbackWindowView, HistoryEntry, RegistrationView, UiError};
 
 /// The agent's presence status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -27,4 +27,13 @@ pub struct AgentView {
     pub data_dir: String,
     /// A problem with the data folder that the agent should see; the app still runs.
     pub storage_problem: Option<UiError>,
+    /// Ongoing calls, oldest first; an ended call stays a few seconds with its outcome.
+    pub calls: Vec<CallView>,
+    pub registration: RegistrationView,
+    /// Kept calls, newest first (emergency calls are never here, E7).
+    pub history: Vec<HistoryEntry>,
+    /// The emergency callback window, while it runs.
+    pub callback_window: Option<CallbackWindowView>,
+    /// A problem with the configuration file; the app runs with what it could read.
+    pub config_problem: Option<UiError>,
 }

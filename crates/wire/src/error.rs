@@ -14,6 +14,24 @@ pub enum ErrorCode {
     StorageCorrupt,
     /// A request named a value the app does not accept.
     InvalidInput,
+    /// No SIP account is configured, so no call can be placed.
+    NotConfigured,
+    /// The far end is busy.
+    Busy,
+    /// The number does not exist.
+    NotFound,
+    /// The far end cannot take the call now.
+    Unavailable,
+    /// No answer from the network in time.
+    Timeout,
+    /// The call was refused for another reason (the status code is in the message).
+    Rejected,
+    /// The network could not carry the request.
+    Network,
+    /// The call is not (or no longer) there.
+    UnknownCall,
+    /// The policy core refused the action (E3, E8, E9); the message says why.
+    NotAllowed,
     /// A fault of the app itself.
     Internal,
 }

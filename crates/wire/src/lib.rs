@@ -6,12 +6,18 @@
 //! `ui/src/generated/wire.ts` must equal its output; a test fails when it is stale, and
 //! `cargo xtask gen-types` rewrites it.
 //!
-//! Main types: [`Presence`], [`AgentView`], [`UiError`] with its [`ErrorCode`].
+//! Main types: [`Presence`], [`AgentView`] (with [`CallView`], [`RegistrationView`],
+//! [`HistoryEntry`]), [`UiError`] with its [`ErrorCode`].
 
 mod agent;
+mod call;
 mod error;
 
 pub use agent::{AgentView, Presence};
+pub use call::{
+    CallControl, CallDirection, CallState, CallView, CallbackWindowView, EmergencyPanelView,
+    HistoryEntry, RegistrationState, RegistrationView,
+};
 pub use error::{ErrorCode, UiError};
 
 use ts_rs::{Config, TS};
@@ -27,6 +33,15 @@ pub fn typescript_bindings() -> String {
         Presence::decl(&cfg),
         ErrorCode::decl(&cfg),
         UiError::decl(&cfg),
+        CallState::decl(&cfg),
+        CallDirection::decl(&cfg),
+        CallControl::decl(&cfg),
+        EmergencyPanelView::decl(&cfg),
+        CallView::decl(&cfg),
+        RegistrationState::decl(&cfg),
+        RegistrationView::decl(&cfg),
+        HistoryEntry::decl(&cfg),
+        CallbackWindowView::decl(&cfg),
         AgentView::decl(&cfg),
     ];
     let mut out = String::from(

@@ -2,9 +2,79 @@
 
 export type Presence = "Available" | "Busy" | "Away" | "DoNotDisturb" | "Offline";
 
-export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "Internal";
+export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "NotAllowed" | "Internal";
 
 export type UiError = { code: ErrorCode, message: string, };
+
+export type CallState = "Dialling" | "Ringing" | "Connected" | "OnHold" | "Ended";
+
+export type CallDirection = "Outbound" | "Inbound";
+
+export type CallControl = "AudioDevices" | "EndCall" | "Mute" | "Hold" | "Resume" | "Transfer" | "Consult" | "Conference" | "Park" | "Dialpad" | "Notes" | "WrapUp" | "Record";
+
+export type EmergencyPanelView = { 
+/**
+ * The callback number presented, if any could be had (E5).
+ */
+callbackNumber: string | null, 
+/**
+ * Where that number came from: `pool`, `agent` or `site` (a fallback is shown).
+ */
+callbackSource: string | null, 
+/**
+ * The dispatchable location the INVITE carried, as one line.
+ */
+location: string | null, 
+/**
+ * `911` or `933` (the test number).
+ */
+dialled: string, };
+
+export type CallView = { 
+/**
+ * The engine's id for the call; the argument of every call command.
+ */
+id: number, direction: CallDirection, 
+/**
+ * The other party as the agent should read it (a number or a SIP user).
+ */
+remote: string, state: CallState, emergency: boolean, 
+/**
+ * An inbound call to a leased callback number from the emergency center (E6).
+ */
+emergencyCallback: boolean, muted: boolean, 
+/**
+ * Milliseconds since 1970 when the call was placed or arrived.
+ */
+startedAt: number, 
+/**
+ * Milliseconds since 1970 when it was answered: the call timer's origin.
+ */
+answeredAt: number | null, controls: Array<CallControl>, panel: EmergencyPanelView | null, 
+/**
+ * Why the call ended without an answer, in words (busy, not found...).
+ */
+outcome: UiError | null, };
+
+export type RegistrationState = "NotConfigured" | "Registering" | "Registered" | "Failed";
+
+export type RegistrationView = { state: RegistrationState, 
+/**
+ * The account as `user@domain`, when configured.
+ */
+account: string | null, 
+/**
+ * Why it failed, in words.
+ */
+detail: string | null, };
+
+export type HistoryEntry = { direction: CallDirection, remote: string, startedAt: number, answeredAt: number | null, endedAt: number, recorded: boolean, };
+
+export type CallbackWindowView = { number: string | null, 
+/**
+ * Milliseconds since 1970 when the window closes.
+ */
+until: number, };
 
 export type AgentView = { presence: Presence, 
 /**
@@ -18,4 +88,20 @@ dataDir: string,
 /**
  * A problem with the data folder that the agent should see; the app still runs.
  */
-storageProblem: UiError | null, };
+storageProblem: UiError | null, 
+/**
+ * Ongoing calls, oldest first; an ended call stays a few seconds with its outcome.
+ */
+calls: Array<CallView>, registration: RegistrationView, 
+/**
+ * Kept calls, newest first (emergency calls are never here, E7).
+ */
+history: Array<HistoryEntry>, 
+/**
+ * The emergency callback window, while it runs.
+ */
+callbackWindow: CallbackWindowView | null, 
+/**
+ * A problem with the configuration file; the app runs with what it could read.
+ */
+configProblem: UiError | null, };

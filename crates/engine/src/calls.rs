@@ -1,0 +1,204 @@
+//! The engine's table of calls: what the UI shows of each one, and the channel to the
+//! task that speaks SIP for it.
+
+use std::collections::BTreeMap;
+
+use agent_core::{CallId, Control, Controls, EmergencyPanel, Millis};
+use tokio::sync::mpsc;
+use wire::{CallControl, CallDirection, CallState, CallView, EmergencyPanelView, UiError};
+
+/// What the engine asks a call's SIP task to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SipCommand {
+    /// CANCEL before an answer, BYE after.
+    End,
+}
+
+/// How long an ended call stays on screen with its outcome.
+pub(crate) const LINGER: Millis = Millis(4000);
+
+#[derive(Debug)]
+pub(crate) struct CallEntry {
+    pub direction: CallDirection,
+    pub remote: String,
+    pub state: CallState,
+    pub emergency: bool,
+    pub emergency_callback: bool,
+    pub muted: bool,
+    pub started_at: Millis,
+    pub answered_at: Option<Millis>,
+    pub ended_at: Option<Millis>,
+    pub controls: Controls,
+    pub panel: Option<EmergencyPanelView>,
+    pub outcome: Option<UiError>,
+    /// `None` until the SIP side exists (or when it never will).
+    pub sip: Option<mpsc::UnboundedSender<SipCommand>>,
+    /// The RTP port our offer named, held until the media session takes it.
+    pub rtp: Option<std::net::UdpSocket>,
+}
+
+impl CallEntry {
+    pub fn outbound(remote: String, now: Millis) -> Self {
+        CallEntry {
+            direction: CallDirection::Outbound,
+            remote,
+            state: CallState::Dialling,
+            emergency: false,
+            emergency_callback: false,
+            muted: false,
+            started_at: now,
+            answered_at: None,
+            ended_at: None,
+            controls: Controls::NONE,
+            panel: None,
+            outcome: None,
+            sip: None,
+            rtp: None,
+        }
+    }
+
+    pub fn view(&self, id: CallId) -> CallView {
+        CallView {
+            // Ids count up from 1 per app run; u32 is years of calls.
+            id: id.0 as u32,
+            direction: self.direction,
+            remote: self.remote.clone(),
+            state: self.state,
+            emergency: self.emergency,
+            emergency_callback: self.emergency_callback,
+            muted: self.muted,
+            started_at: self.started_at.0,
+            answered_at: self.answered_at.map(|m| m.0),
+            controls: self.controls.iter().map(control_to_wire).collect(),
+            panel: self.panel.clone(),
+            outcome: self.outcome.clone(),
+        }
+    }
+
+    /// Takes the core's panel, keeping what only the engine knows (the dialled digits).
+    pub fn set_panel(&mut self, panel: &EmergencyPanel, dialled: &str) {
+        self.panel = Some(EmergencyPanelView {
+            callback_number: panel
+                .callback
+                .as_ref()
+                .map(|c| c.number.as_str().to_owned()),
+            callback_source: panel
+                .callback
+                .as_ref()
+                .map(|c| c.source.as_str().to_owned()),
+            location: panel.location.as_ref().map(|l| l.display.clone()),
+            dialled: dialled.to_owned(),
+        });
+    }
+}
+
+/// Calls by id, in the order they started.
+#[derive(Debug, Default)]
+pub(crate) struct CallTable {
+    calls: BTreeMap<CallId, CallEntry>,
+    next: u64,
+}
+
+impl CallTable {
+    pub fn next_id(&mut self) -> CallId {
+        self.next += 1;
+        CallId(self.next)
+    }
+
+    pub fn insert(&mut self, id: CallId, entry: CallEntry) {
+        self.calls.insert(id, entry);
+    }
+
+    pub fn get_mut(&mut self, id: CallId) -> Option<&mut CallEntry> {
+        self.calls.get_mut(&id)
+    }
+
+    pub fn remove(&mut self, id: CallId) -> Option<CallEntry> {
+        self.calls.remove(&id)
+    }
+
+    pub fn get(&self, id: CallId) -> Option<&CallEntry> {
+        self.calls.get(&id)
+    }
+
+    /// Drops calls that ended more than [`LINGER`] ago; true when any went.
+    pub fn expire(&mut self, now: Millis) -> bool {
+        let before = self.calls.len();
+        self.calls
+            .retain(|_, c| c.ended_at.is_none_or(|end| now.0 < end.0 + LINGER.0));
+        before != self.calls.len()
+    }
+
+    /// When the next ended call leaves the screen.
+    pub fn next_expiry(&self) -> Option<Millis> {
+        self.calls
+            .values()
+            .filter_map(|c| c.ended_at.map(|e| Millis(e.0 + LINGER.0)))
+            .min()
+    }
+
+    pub fn views(&self) -> Vec<CallView> {
+        self.calls.iter().map(|(id, c)| c.view(*id)).collect()
+    }
+}
+
+pub(crate) fn control_to_wire(c: Control) -> CallControl {
+    match c {
+        Control::AudioDevices => CallControl::AudioDevices,
+        Control::EndCall => CallControl::EndCall,
+        Control::Mute => CallControl::Mute,
+        Control::Hold => CallControl::Hold,
+        Control::Resume => CallControl::Resume,
+        Control::Transfer => CallControl::Transfer,
+        Control::Consult => CallControl::Consult,
+        Control::Conference => CallControl::Conference,
+        Control::Park => CallControl::Park,
+        Control::Dialpad => CallControl::Dialpad,
+        Control::Notes => CallControl::Notes,
+        Control::WrapUp => CallControl::WrapUp,
+        Control::Record => CallControl::Record,
+    }
+}
+
+pub(crate) fn control_from_wire(c: CallControl) -> Control {
+    match c {
+        CallControl::AudioDevices => Control::AudioDevices,
+        CallControl::EndCall => Control::EndCall,
+        CallControl::Mute => Control::Mute,
+        CallControl::Hold => Control::Hold,
+        CallControl::Resume => Control::Resume,
+        CallControl::Transfer => Control::Transfer,
+        CallControl::Consult => Control::Consult,
+        CallControl::Conference => Control::Conference,
+        CallControl::Park => Control::Park,
+        CallControl::Dialpad => Control::Dialpad,
+        CallControl::Notes => Control::Notes,
+        CallControl::WrapUp => Control::WrapUp,
+        CallControl::Record => Control::Record,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn controls_map_both_ways_without_loss() {
+        for c in Control::ALL {
+            assert_eq!(control_from_wire(control_to_wire(c)), c);
+        }
+    }
+
+    #[test]
+    fn an_ended_call_lingers_then_leaves() {
+        let mut t = CallTable::default();
+        let id = t.next_id();
+        let mut e = CallEntry::outbound("+1".into(), Millis(0));
+        e.ended_at = Some(Millis(1000));
+        t.insert(id, e);
+        assert_eq!(t.next_expiry(), Some(Millis(1000 + LINGER.0)));
+        assert!(!t.expire(Millis(1000 + LINGER.0 - 1)));
+        assert!(t.expire(Millis(1000 + LINGER.0)));
+        assert!(t.views().is_empty());
+    }
+}

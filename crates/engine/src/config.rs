@@ -1,0 +1,347 @@
+//! The softphone's configuration file, `softphone.toml` in the data folder (or the
+//! file named by `--config`). Every section is optional: with no file the app runs
+//! without a SIP account and says so on screen.
+//!
+//! Reading never stops the app: a file that cannot be parsed becomes a
+//! `config_problem` in the view and the defaults apply (see [`load`]).
+
+use std::net::SocketAddr;
+use std::path::Path;
+
+use agent_core::{CoreConfig, LocationPolicy, RecordingPolicy, E164};
+use serde::Deserialize;
+use sip_ua::{CivicAddress, CivicField, Credentials, Identity, Transport, UaConfig};
+
+/// The file name looked for in the data folder.
+pub const CONFIG_FILE: &str = "softphone.toml";
+
+/// What the engine runs with.
+#[derive(Clone, Debug, Default)]
+pub struct EngineConfig {
+    pub sip: Option<SipConfig>,
+    pub core: CoreConfig,
+    /// The dispatchable address the agent confirmed, sent as PIDF-LO (E10).
+    pub location: Option<CivicAddress>,
+    /// The same address as one line, for the agent's screen.
+    pub location_line: Option<String>,
+}
+
+/// The SIP account.
+#[derive(Clone, Debug)]
+pub struct SipConfig {
+    pub ua: UaConfig,
+    /// `sip:host[:port]`; no registration when absent (calls still go out).
+    pub registrar: Option<String>,
+    /// The host part of Request-URIs: `sip:<number>@<domain>`.
+    pub domain: String,
+    pub expires: u32,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct File {
+    sip: Option<SipSection>,
+    agent: Option<AgentSection>,
+    emergency: Option<EmergencySection>,
+    recording: Option<RecordingSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SipSection {
+    user: String,
+    domain: String,
+    password: Option<String>,
+    /// The digest user name, when it differs from `user`.
+    auth_user: Option<String>,
+    display_name: Option<String>,
+    registrar: Option<String>,
+    outbound_proxy: Option<SocketAddr>,
+    #[serde(default = "default_bind")]
+    bind: SocketAddr,
+    #[serde(default)]
+    transport: TransportName,
+    #[serde(default = "default_expires")]
+    expires: u32,
+}
+
+fn default_bind() -> SocketAddr {
+    SocketAddr::from(([0, 0, 0, 0], 0))
+}
+
+fn default_expires() -> u32 {
+    600
+}
+
+#[derive(Deserialize, Default, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum TransportName {
+    #[default]
+    Udp,
+    Tcp,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgentSection {
+    number: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmergencySection {
+    site_callback_number: Option<String>,
+    location_policy: Option<String>,
+    /// Seconds; the callback window after an emergency call (60 minutes by default).
+    callback_window_secs: Option<u64>,
+    /// Milliseconds the core waits for a callback lease before a fallback (E5).
+    lease_budget_ms: Option<u64>,
+    location: Option<AddressSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AddressSection {
+    country: String,
+    state: String,
+    city: String,
+    street: String,
+    number: String,
+    zip: String,
+    floor: Option<String>,
+    room: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RecordingSection {
+    policy: String,
+}
+
+/// Reads `path`. A missing file is the empty configuration, not an error.
+pub fn load(path: &Path) -> Result<EngineConfig, ConfigError> {
+    let shown = path.display().to_string();
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(EngineConfig::default()),
+        Err(source) => {
+            return Err(ConfigError::Read {
+                path: shown,
+                source,
+            })
+        }
+    };
+    parse(&text).map_err(|message| ConfigError::Invalid {
+        path: shown,
+        message,
+    })
+}
+
+/// Parses the text of a configuration file.
+pub fn parse(text: &str) -> Result<EngineConfig, String> {
+    let file: File = toml::from_str(text).map_err(|e| e.message().to_owned())?;
+    let mut config = EngineConfig::default();
+    if let Some(agent) = file.agent {
+        config.core.agent_number = number(agent.number, "agent.number")?;
+    }
+    if let Some(em) = file.emergency {
+        config.core.site_callback_number =
+            number(em.site_callback_number, "emergency.site_callback_number")?;
+        config.core.location_policy = match em.location_policy.as_deref() {
+            None | Some("warn") => LocationPolicy::Warn,
+            Some("refuse") => LocationPolicy::Refuse,
+            Some(other) => {
+                return Err(format!(
+                    "emergency.location_policy must be \"warn\" or \"refuse\", not {other:?}"
+                ))
+            }
+        };
+        if let Some(secs) = em.callback_window_secs {
+            config.core.callback_window = agent_core::Millis(secs.saturating_mul(1000));
+        }
+        if let Some(ms) = em.lease_budget_ms {
+            config.core.lease_budget = agent_core::Millis(ms);
+        }
+        config.location_line = em.location.as_ref().map(one_line);
+        config.location = em.location.map(address);
+    }
+    if let Some(rec) = file.recording {
+        config.core.recording = match rec.policy.as_str() {
+            "never" => RecordingPolicy::Never,
+            "on-demand" => RecordingPolicy::OnDemand,
+            "always" => RecordingPolicy::Always,
+            other => {
+                return Err(format!(
+                    "recording.policy must be \"never\", \"on-demand\" or \"always\", not {other:?}"
+                ))
+            }
+        };
+    }
+    if let Some(sip) = file.sip {
+        config.sip = Some(sip_config(sip)?);
+    }
+    Ok(config)
+}
+
+fn number(value: Option<String>, field: &str) -> Result<Option<E164>, String> {
+    value
+        .map(|v| {
+            E164::parse(&v)
+                .map_err(|_| format!("{field} must be an E.164 number such as +12065550100"))
+        })
+        .transpose()
+}
+
+fn address(a: AddressSection) -> CivicAddress {
+    let mut civic = CivicAddress::new(&a.country)
+        .with(CivicField::A1, &a.state)
+        .with(CivicField::A3, &a.city)
+        .with(CivicField::Rd, &a.street)
+        .with(CivicField::Hno, &a.number)
+        .with(CivicField::Pc, &a.zip);
+    if let Some(floor) = &a.floor {
+        civic = civic.with(CivicField::Flr, floor);
+    }
+    if let Some(room) = &a.room {
+        civic = civic.with(CivicField::Room, room);
+    }
+    civic
+}
+
+fn one_line(a: &AddressSection) -> String {
+    let mut line = format!("{} {}", a.number, a.street);
+    if let Some(floor) = &a.floor {
+        line.push_str(&format!(", floor {floor}"));
+    }
+    if let Some(room) = &a.room {
+        line.push_str(&format!(", room {room}"));
+    }
+    line.push_str(&format!(
+        ", {}, {} {}, {}",
+        a.city, a.state, a.zip, a.country
+    ));
+    line
+}
+
+fn sip_config(s: SipSection) -> Result<SipConfig, String> {
+    if s.domain.is_empty() || s.domain.contains(['@', ' ', ';']) {
+        return Err("sip.domain must be a host name or address".into());
+    }
+    if let Some(r) = &s.registrar {
+        if !r.starts_with("sip:") {
+            return Err("sip.registrar must be a SIP URI such as sip:pbx.example.com".into());
+        }
+    }
+    let identity = Identity {
+        user: s.user.clone(),
+        domain: s.domain.clone(),
+        display_name: s.display_name,
+    };
+    let mut ua = UaConfig::udp(s.bind, identity);
+    ua.transport = match s.transport {
+        TransportName::Udp => Transport::Udp,
+        TransportName::Tcp => Transport::Tcp,
+    };
+    ua.outbound_proxy = s.outbound_proxy;
+    ua.credentials = s.password.map(|password| Credentials {
+        username: s.auth_user.unwrap_or_else(|| s.user.clone()),
+        password,
+    });
+    Ok(SipConfig {
+        ua,
+        registrar: s.registrar,
+        domain: s.domain,
+        expires: s.expires,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_file_is_the_default_configuration() {
+        let c = parse("").unwrap();
+        assert!(c.sip.is_none() && c.location.is_none());
+        assert_eq!(c.core, CoreConfig::default());
+    }
+
+    #[test]
+    fn a_full_file_sets_account_numbers_policies_and_location() {
+        let c = parse(
+            r#"
+            [sip]
+            user = "agent1"
+            domain = "pbx.test"
+            password = "pw"
+            registrar = "sip:127.0.0.1:5070"
+            outbound_proxy = "127.0.0.1:5070"
+            transport = "tcp"
+            [agent]
+            number = "+12065550100"
+            [emergency]
+            site_callback_number = "+12065550199"
+            location_policy = "refuse"
+            callback_window_secs = 120
+            [emergency.location]
+            country = "US"
+            state = "WA"
+            city = "Seattle"
+            street = "Pine St"
+            number = "400"
+            zip = "98101"
+            floor = "3"
+            [recording]
+            policy = "always"
+            "#,
+        )
+        .unwrap();
+        let sip = c.sip.unwrap();
+        assert_eq!(sip.ua.transport, Transport::Tcp);
+        assert_eq!(sip.ua.credentials.unwrap().username, "agent1");
+        assert_eq!(sip.registrar.as_deref(), Some("sip:127.0.0.1:5070"));
+        assert_eq!(c.core.agent_number.unwrap().as_str(), "+12065550100");
+        assert_eq!(c.core.location_policy, LocationPolicy::Refuse);
+        assert_eq!(c.core.recording, RecordingPolicy::Always);
+        assert_eq!(c.core.callback_window, agent_core::Millis(120_000));
+        assert_eq!(c.location.unwrap().fields.len(), 6);
+        assert_eq!(
+            c.location_line.as_deref(),
+            Some("400 Pine St, floor 3, Seattle, WA 98101, US")
+        );
+    }
+
+    #[test]
+    fn bad_values_name_the_field() {
+        for (text, field) in [
+            ("[agent]\nnumber = \"12345\"", "agent.number"),
+            (
+                "[emergency]\nlocation_policy = \"maybe\"",
+                "location_policy",
+            ),
+            ("[recording]\npolicy = \"sometimes\"", "recording.policy"),
+            (
+                "[sip]\nuser = \"a\"\ndomain = \"x\"\nregistrar = \"http://x\"",
+                "sip.registrar",
+            ),
+            (
+                "[sip]\nuser = \"a\"\ndomain = \"x\"\ncolour = \"red\"",
+                "colour",
+            ),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.contains(field), "{err:?} should name {field}");
+        }
+    }
+}

@@ -1,0 +1,226 @@
+//! Carrying out the core's decisions, in the order it gave them.
+//!
+//! The first output of a 911 dial step is `SendInvite` (E2), and it is carried out
+//! first: the INVITE task is spawned before anything else of the step runs. Effects
+//! that need the back office (leases, supervisors' notifications) are answered here
+//! with their failure while no back office is configured, so the core applies its
+//! fallbacks (E5, E11) instead of waiting out its budgets.
+
+use agent_core::{CallId, Callback, EmergencyInfo, Input, LeaseFailure, Millis, Output, Target};
+use sip_ua::{InviteExtras, LocationByValue};
+use wire::{CallState, CallbackWindowView};
+
+use crate::calls::SipCommand;
+use crate::engine::{Inner, Shared};
+use crate::offer::{media_ip, offer};
+use crate::sip_link::Invite;
+
+impl Shared {
+    pub(crate) fn carry_out(&self, inner: &mut Inner, now: Millis, outputs: Vec<Output>) {
+        for output in outputs {
+            match output {
+                Output::SendInvite {
+                    call_id,
+                    target,
+                    emergency,
+                } => self.send_invite(inner, now, call_id, target, emergency),
+                Output::EndCall { call_id } => {
+                    let sip = inner.calls.get(call_id).and_then(|c| c.sip.clone());
+                    let sent = sip.is_some_and(|s| s.send(SipCommand::End).is_ok());
+                    if !sent {
+                        // No SIP task (it failed or never started): the call is over here.
+                        inner.follow_ups.push_back(Input::CallEvent {
+                            call_id,
+                            event: agent_core::CallEvent::Ended { by_remote: false },
+                        });
+                    }
+                }
+                Output::HoldCall { call_id } => set_state(inner, call_id, CallState::OnHold),
+                Output::ResumeCall { call_id } => set_state(inner, call_id, CallState::Connected),
+                Output::PerformControl { call_id, control } => {
+                    if control == agent_core::Control::Mute {
+                        if let Some(call) = inner.calls.get_mut(call_id) {
+                            call.muted = !call.muted;
+                        }
+                    } else {
+                        tracing::info!(%call_id, ?control, "control accepted; its SIP side is not built yet");
+                    }
+                }
+                Output::ShowControls {
+                    call_id,
+                    controls,
+                    panel,
+                } => {
+                    if let Some(call) = inner.calls.get_mut(call_id) {
+                        call.controls = controls;
+                        if let Some(panel) = panel {
+                            let dialled = call.remote.clone();
+                            call.emergency = true;
+                            call.set_panel(&panel, &dialled);
+                        }
+                    }
+                }
+                Output::CallbackNumber { call_id, callback } => {
+                    if let Some(call) = inner.calls.get_mut(call_id) {
+                        if let Some(panel) = &mut call.panel {
+                            panel.callback_number =
+                                callback.as_ref().map(|c| c.number.as_str().to_owned());
+                            panel.callback_source =
+                                callback.as_ref().map(|c| c.source.as_str().to_owned());
+                        }
+                    }
+                }
+                Output::CallbackWindowStarted { callback, until } => {
+                    inner.callback_window = Some(CallbackWindowView {
+                        number: number_of(callback.as_ref()),
+                        until: until.0,
+                    });
+                }
+                Output::CallbackWindowEnded { .. } => inner.callback_window = None,
+                Output::CallFinished { call_id, keep } => {
+                    if let Some(record) = keep.record() {
+                        inner.history.append(record);
+                    }
+                    if let Some(call) = inner.calls.get_mut(call_id) {
+                        call.state = CallState::Ended;
+                        call.ended_at = Some(now);
+                        call.controls = agent_core::Controls::NONE;
+                        call.sip = None;
+                    }
+                }
+                Output::Persist(state) => inner.persist(&state),
+                Output::PresenceChanged(p) => {
+                    tracing::info!(presence = p.as_str(), "presence changed")
+                }
+                Output::RequestLease(request) => {
+                    tracing::warn!(call_id = %request.call_id, "no back office configured: no callback lease; the core falls back");
+                    inner.follow_ups.push_back(Input::LeaseFailed {
+                        call_id: request.call_id,
+                        reason: LeaseFailure::Unreachable,
+                    });
+                }
+                Output::ReleaseLease { .. } => {
+                    tracing::info!("callback lease released (no back office configured)");
+                }
+                Output::Notify(n) => {
+                    tracing::warn!(call_id = %n.call_id, "no back office configured: supervisors cannot be notified");
+                    inner
+                        .follow_ups
+                        .push_back(Input::NotificationFailed { call_id: n.call_id });
+                }
+                Output::NotificationUndelivered { call_id } => {
+                    tracing::warn!(%call_id, "supervisors' notification undelivered");
+                }
+                Output::Readiness(r) => {
+                    tracing::info!(ready = r.ready(), "emergency readiness changed")
+                }
+                Output::RecordingRefused { call_id, reason } => {
+                    tracing::info!(%call_id, ?reason, "call not recorded");
+                }
+                other @ (Output::StopMedia { .. }
+                | Output::StartRecording { .. }
+                | Output::Ring { .. }
+                | Output::AnswerCall { .. }
+                | Output::RejectInbound { .. }) => {
+                    tracing::warn!(output = ?other, "output not carried out yet (media and inbound calls)");
+                }
+            }
+        }
+    }
+
+    fn send_invite(
+        &self,
+        inner: &mut Inner,
+        now: Millis,
+        call_id: CallId,
+        target: Target,
+        emergency: Option<EmergencyInfo>,
+    ) {
+        let user = match &target {
+            Target::Emergency(kind) => kind.dialled().to_owned(),
+            Target::Number(n) => n.as_str().to_owned(),
+        };
+        let (bind, toward) = inner
+            .config
+            .sip
+            .as_ref()
+            .map_or((std::net::Ipv4Addr::UNSPECIFIED.into(), None), |s| {
+                (s.ua.bind.ip(), s.ua.outbound_proxy)
+            });
+        let offer = offer(media_ip(bind, toward), call_id.0 ^ now.0);
+        let extras = match &emergency {
+            // A held lease, else the fallback: the INVITE never waits for a lease (E2,
+            // E5); the edge swaps in the pool number when the lease arrives in time.
+            Some(info) => InviteExtras::emergency(
+                number_of(info.callback.as_ref().or(info.fallback_callback.as_ref())),
+                info.location
+                    .as_ref()
+                    .and(inner.config.location.clone())
+                    .map(|address| LocationByValue {
+                        address,
+                        method: "Manual".into(),
+                        timestamp: rfc3339(now),
+                    }),
+            ),
+            None => InviteExtras::default(),
+        };
+        let invite = Invite {
+            call_id,
+            user: user.clone(),
+            sdp_offer: offer.sdp,
+            extras,
+        };
+        let commands = self.sip.invite(invite, self.reports());
+        if let Some(call) = inner.calls.get_mut(call_id) {
+            call.remote = user;
+            call.emergency = emergency.is_some();
+            call.sip = Some(commands);
+            call.rtp = offer.socket;
+        }
+    }
+}
+
+fn set_state(inner: &mut Inner, call_id: CallId, state: CallState) {
+    if let Some(call) = inner.calls.get_mut(call_id) {
+        call.state = state;
+    }
+}
+
+fn number_of(callback: Option<&Callback>) -> Option<String> {
+    callback.map(|c| c.number.as_str().to_owned())
+}
+
+/// `2026-11-22T08:30:00Z` for PIDF-LO's timestamp, without a date crate: the
+/// civil-from-days conversion of Howard Hinnant's date algorithms.
+pub(crate) fn rfc3339(at: Millis) -> String {
+    let secs = at.0 / 1000;
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        assert_eq!(rfc3339(Millis(0)), "1970-01-01T00:00:00Z");
+        assert_eq!(rfc3339(Millis(951_782_400_000)), "2000-02-29T00:00:00Z");
+        assert_eq!(rfc3339(Millis(1_795_336_245_000)), "2026-11-22T08:30:45Z");
+    }
+}

@@ -1,0 +1,197 @@
+//! Test support: a real sipp on loopback per test, and an engine configured to call it.
+
+#![allow(dead_code)] // each test binary uses a different subset
+
+use std::net::{SocketAddr, UdpSocket};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use engine::{Engine, EngineOptions};
+use tokio::process::{Child, Command};
+use wire::AgentView;
+
+/// Every wait here is bounded: a broken peer fails a test, it never hangs the suite.
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// A sipp running one scenario for one call; killed by its own pid when dropped.
+pub struct Sipp {
+    child: Child,
+    pub addr: SocketAddr,
+    logs: tempfile::TempDir,
+    scenario: String,
+}
+
+impl Sipp {
+    pub async fn serve(scenario: &str) -> Sipp {
+        let logs = tempfile::tempdir().expect("temp dir for sipp logs");
+        let port = UdpSocket::bind("127.0.0.1:0")
+            .and_then(|s| s.local_addr())
+            .expect("a free UDP port")
+            .port();
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/scenarios")
+            .join(scenario);
+        let log = |name: &str| -> PathBuf { logs.path().join(name) };
+        let child = Command::new("sipp")
+            .arg("-sf")
+            .arg(&path)
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-m",
+                "1",
+                "-nostdin",
+            ])
+            .args([
+                "-timeout",
+                "15s",
+                "-timeout_error",
+                "-trace_err",
+                "-error_file",
+            ])
+            .arg(log("errors.log"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::from(
+                std::fs::File::create(log("screen.log")).expect("log"),
+            ))
+            .stderr(Stdio::from(
+                std::fs::File::create(log("stderr.log")).expect("log"),
+            ))
+            .kill_on_drop(true)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start sipp (Debian package sip-tester): {e}"));
+        let addr = SocketAddr::from(([127, 0, 0, 1], port));
+        let mut sipp = Sipp {
+            child,
+            addr,
+            logs,
+            scenario: scenario.to_owned(),
+        };
+        // Listening once we can no longer bind its port.
+        let deadline = tokio::time::Instant::now() + WAIT;
+        while UdpSocket::bind(addr).is_ok() {
+            if let Ok(Some(status)) = sipp.child.try_wait() {
+                panic!(
+                    "sipp exited before listening ({status}):\n{}",
+                    sipp.diagnostics()
+                );
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "sipp did not listen"
+            );
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        sipp
+    }
+
+    /// Fails the test unless sipp ran its scenario to the end (its checks included).
+    pub async fn assert_passed(&mut self) {
+        let status = match tokio::time::timeout(WAIT, self.child.wait()).await {
+            Ok(status) => status.expect("wait for sipp"),
+            Err(_) => {
+                let _ = self.child.kill().await;
+                panic!(
+                    "sipp ({}) did not finish:\n{}",
+                    self.scenario,
+                    self.diagnostics()
+                );
+            }
+        };
+        assert!(
+            status.success(),
+            "sipp scenario {} failed ({status}):\n{}",
+            self.scenario,
+            self.diagnostics()
+        );
+    }
+
+    pub fn diagnostics(&self) -> String {
+        ["errors.log", "stderr.log", "screen.log"]
+            .iter()
+            .map(|n| {
+                let text = std::fs::read_to_string(self.logs.path().join(n)).unwrap_or_default();
+                let tail = &text[text.len().saturating_sub(3000)..];
+                format!("--- {n} ---\n{tail}\n")
+            })
+            .collect()
+    }
+}
+
+/// The configuration file of an agent whose calls go to `proxy`.
+pub fn config_for(proxy: SocketAddr, extra: &str) -> String {
+    format!(
+        r#"
+[sip]
+user = "agent1001"
+domain = "127.0.0.1"
+bind = "127.0.0.1:0"
+outbound_proxy = "{proxy}"
+
+[agent]
+number = "+12065550100"
+
+[emergency]
+site_callback_number = "+12065550199"
+lease_budget_ms = 200
+
+[emergency.location]
+country = "US"
+state = "WA"
+city = "Seattle"
+street = "Pine St"
+number = "400"
+zip = "98101"
+floor = "3"
+{extra}
+"#
+    )
+}
+
+/// An engine on a fresh data folder with `config` as its file.
+pub fn engine_with(config: &str) -> (Engine, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("data dir");
+    std::fs::write(dir.path().join("softphone.toml"), config).expect("config file");
+    let engine = Engine::start(
+        EngineOptions::new(dir.path()),
+        tokio::runtime::Handle::current(),
+    );
+    (engine, dir)
+}
+
+/// Waits for a published view that satisfies `want`.
+pub async fn wait_view(
+    engine: &Engine,
+    what: &str,
+    want: impl Fn(&AgentView) -> bool,
+) -> AgentView {
+    let mut views = engine.subscribe();
+    let current = engine.view();
+    if want(&current) {
+        return current;
+    }
+    let found = tokio::time::timeout(WAIT, async {
+        loop {
+            match views.recv().await {
+                Ok(v) if want(&v) => return v,
+                Ok(_) | Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => {
+                    let v = engine.view();
+                    if want(&v) {
+                        return v;
+                    }
+                }
+                Err(e) => panic!("views ended: {e}"),
+            }
+        }
+    })
+    .await;
+    found.unwrap_or_else(|_| {
+        panic!(
+            "no view where {what} within {WAIT:?}; last: {:#?}",
+            engine.view()
+        )
+    })
+}
