@@ -1,7 +1,13 @@
 fn main() {
     // Declaring the app's commands here generates one permission per command, so the
     // capability file can grant exactly the commands the UI uses and nothing else.
-    let commands = tauri_build::AppManifest::new().commands(&["agent_view", "set_presence"]);
+    let commands = tauri_build::AppManifest::new().commands(&[
+        "agent_view",
+        "set_presence",
+        "dial",
+        "hang_up",
+        "call_control",
+    ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");
 }

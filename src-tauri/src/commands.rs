@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use engine::Engine;
 use tauri::State;
-use wire::{AgentView, Presence, UiError};
+use wire::{AgentView, CallControl, Presence, UiError};
 
 #[tauri::command]
 pub fn agent_view(engine: State<'_, Arc<Engine>>) -> AgentView {
@@ -18,4 +18,24 @@ pub fn set_presence(
     presence: Presence,
 ) -> Result<AgentView, UiError> {
     engine.set_presence(presence)
+}
+
+/// Places a call; returns its id at once (the INVITE is already on its way).
+#[tauri::command]
+pub fn dial(engine: State<'_, Arc<Engine>>, number: String) -> Result<u32, UiError> {
+    engine.dial(&number)
+}
+
+#[tauri::command]
+pub fn hang_up(engine: State<'_, Arc<Engine>>, call: u32) -> Result<AgentView, UiError> {
+    engine.hang_up(call)
+}
+
+#[tauri::command]
+pub fn call_control(
+    engine: State<'_, Arc<Engine>>,
+    call: u32,
+    control: CallControl,
+) -> Result<AgentView, UiError> {
+    engine.call_control(call, control)
 }

@@ -1,6 +1,9 @@
 //! Where the app keeps its data: `--data-dir PATH` on the command line, else the
 //! `SOFTPHONE_DATA_DIR` environment variable, else the platform's app-data folder.
 //! Tests always pass one of the first two, so they never touch a user's data.
+//!
+//! The configuration file is `--config PATH`, else `SOFTPHONE_CONFIG`, else
+//! `softphone.toml` in the data folder (the engine's default).
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -8,9 +11,19 @@ use std::path::PathBuf;
 use tauri::Manager;
 
 pub const ENV_VAR: &str = "SOFTPHONE_DATA_DIR";
+pub const CONFIG_ENV_VAR: &str = "SOFTPHONE_CONFIG";
+
+/// The configuration file named on the command line or in the environment.
+pub fn config_file() -> Option<PathBuf> {
+    flag_value(std::env::args_os().skip(1), "--config").or_else(|| {
+        std::env::var_os(CONFIG_ENV_VAR)
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    })
+}
 
 pub fn resolve(app: &tauri::AppHandle) -> PathBuf {
-    if let Some(dir) = from_args(std::env::args_os().skip(1)) {
+    if let Some(dir) = flag_value(std::env::args_os().skip(1), "--data-dir") {
         return dir;
     }
     if let Some(dir) = std::env::var_os(ENV_VAR).filter(|v| !v.is_empty()) {
@@ -27,14 +40,15 @@ pub fn resolve(app: &tauri::AppHandle) -> PathBuf {
     }
 }
 
-/// Accepts `--data-dir PATH` and `--data-dir=PATH`.
-fn from_args(args: impl IntoIterator<Item = OsString>) -> Option<PathBuf> {
+/// Accepts `FLAG PATH` and `FLAG=PATH`.
+fn flag_value(args: impl IntoIterator<Item = OsString>, flag: &str) -> Option<PathBuf> {
     let mut args = args.into_iter();
+    let prefix = format!("{flag}=");
     while let Some(arg) = args.next() {
-        if arg == "--data-dir" {
+        if arg == flag {
             return args.next().map(PathBuf::from);
         }
-        if let Some(value) = arg.to_str().and_then(|s| s.strip_prefix("--data-dir=")) {
+        if let Some(value) = arg.to_str().and_then(|s| s.strip_prefix(prefix.as_str())) {
             return Some(PathBuf::from(value));
         }
     }
@@ -50,16 +64,20 @@ mod tests {
     }
 
     #[test]
-    fn data_dir_flag_is_read_in_both_forms() {
+    fn flags_are_read_in_both_forms() {
         assert_eq!(
-            from_args(args(&["--data-dir", "/tmp/a"])),
+            flag_value(args(&["--config=/tmp/c.toml", "--data-dir", "/tmp/a"]), "--data-dir"),
             Some(PathBuf::from("/tmp/a"))
         );
         assert_eq!(
-            from_args(args(&["--verbose", "--data-dir=/tmp/b"])),
+            flag_value(args(&["--verbose", "--data-dir=/tmp/b"]), "--data-dir"),
             Some(PathBuf::from("/tmp/b"))
         );
-        assert_eq!(from_args(args(&["--verbose"])), None);
-        assert_eq!(from_args(args(&["--data-dir"])), None);
+        assert_eq!(
+            flag_value(args(&["--config", "/tmp/c.toml"]), "--config"),
+            Some(PathBuf::from("/tmp/c.toml"))
+        );
+        assert_eq!(flag_value(args(&["--verbose"]), "--data-dir"), None);
+        assert_eq!(flag_value(args(&["--data-dir"]), "--data-dir"), None);
     }
 }

@@ -21,14 +21,22 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir::resolve(app.handle());
             tracing::info!(data_dir = %dir.display(), "starting");
-            let engine = Arc::new(engine::Engine::start(&dir));
+            let options = engine::EngineOptions {
+                data_dir: dir,
+                config_file: data_dir::config_file(),
+            };
+            let rt = tauri::async_runtime::handle().inner().clone();
+            let engine = Arc::new(engine::Engine::start(options, rt));
             forward_views(app.handle().clone(), &engine);
             app.manage(engine);
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![
             commands::agent_view,
-            commands::set_presence
+            commands::set_presence,
+            commands::dial,
+            commands::hang_up,
+            commands::call_control
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
@@ -60,6 +68,12 @@ fn init_logging() {
     use tracing_subscriber::EnvFilter;
     let filter =
         EnvFilter::try_from_env("SOFTPHONE_LOG").unwrap_or_else(|_| EnvFilter::new("info"));
+    // rsipstack logs whole SIP messages, numbers included, at info: hold it at warn
+    // whatever the user asked for, so personal data stays out of the log.
+    let filter = match sip_ua::RSIPSTACK_LOG_FILTER.parse() {
+        Ok(directive) => filter.add_directive(directive),
+        Err(_) => filter,
+    };
     // A second init (tests that call run twice) is not an error worth stopping for.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)

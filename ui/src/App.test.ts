@@ -230,9 +230,12 @@ describe('dialer', () => {
     expect(screen.getByTestId('dial-input')).toHaveFocus();
   });
 
-  it('has no Call button until calls exist', async () => {
-    await renderApp();
-    expect(screen.queryByRole('button', { name: /call/i })).toBeNull();
+  it('has a Call button that stays disabled until a number is typed', async () => {
+    const { user } = await renderApp();
+    const call = screen.getByRole('button', { name: /^call$/i });
+    expect(call).toBeDisabled();
+    await user.type(screen.getByTestId('dial-input'), '5');
+    expect(call).toBeEnabled();
   });
 });
 

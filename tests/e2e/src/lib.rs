@@ -3,10 +3,12 @@
 //!
 //! Main types: [`Display`] (an Xvfb server of the test's own), [`Driver`] (a
 //! WebKitWebDriver process), [`App`] (one WebDriver session = one run of the app).
-//! Everything is torn down on drop, so a failing test leaves no process behind.
+//! [`sipp::Sipp`] is the far end of the app's calls. Everything is torn down on drop,
+//! so a failing test leaves no process behind.
 
 mod display;
 mod driver;
+pub mod sipp;
 
 pub use display::Display;
 pub use driver::{App, Driver};

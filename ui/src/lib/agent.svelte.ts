@@ -1,4 +1,4 @@
-import type { AgentView, Presence, UiError } from '../generated/wire';
+import type { AgentView, CallControl, Presence, UiError } from '../generated/wire';
 import { toUiError, type Backend, type Unsubscribe } from './backend/backend';
 
 /**
@@ -13,6 +13,10 @@ export class AgentState {
   presenceError = $state<UiError | null>(null);
   /** A presence change is in flight. */
   changingPresence = $state(false);
+  /** The last call action (dial, hang up, control) was refused or failed. */
+  callError = $state<UiError | null>(null);
+  /** A dial request is in flight. */
+  dialling = $state(false);
 
   readonly #backend: Backend;
   #request = 0;
@@ -99,5 +103,42 @@ export class AgentState {
 
   dismissPresenceError(): void {
     this.presenceError = null;
+  }
+
+  /** Places a call; true when the engine accepted it (the view then shows it). */
+  async dial(number: string): Promise<boolean> {
+    if (number.trim() === '' || this.dialling) return false;
+    this.dialling = true;
+    try {
+      await this.#backend.dial(number);
+      this.callError = null;
+      return true;
+    } catch (error) {
+      this.callError = toUiError(error);
+      return false;
+    } finally {
+      this.dialling = false;
+    }
+  }
+
+  async hangUp(call: number): Promise<void> {
+    await this.#callAction(() => this.#backend.hangUp(call));
+  }
+
+  async control(call: number, control: CallControl): Promise<void> {
+    await this.#callAction(() => this.#backend.callControl(call, control));
+  }
+
+  dismissCallError(): void {
+    this.callError = null;
+  }
+
+  async #callAction(action: () => Promise<AgentView>): Promise<void> {
+    try {
+      this.view = await action();
+      this.callError = null;
+    } catch (error) {
+      this.callError = toUiError(error);
+    }
   }
 }

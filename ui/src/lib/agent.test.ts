@@ -68,6 +68,9 @@ describe('AgentState', () => {
     const backend: Backend = {
       agentView: () => Promise.resolve(agentView()),
       setPresence: () => new Promise((resolve) => resolvers.push(resolve)),
+      dial: () => Promise.resolve(1),
+      hangUp: () => Promise.resolve(agentView()),
+      callControl: () => Promise.resolve(agentView()),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

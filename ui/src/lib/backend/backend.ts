@@ -10,7 +10,7 @@
  *
  * All wire types come from `src/generated/wire.ts`, generated from the Rust edge types.
  */
-import type { AgentView, Presence, UiError } from '../../generated/wire';
+import type { AgentView, CallControl, Presence, UiError } from '../../generated/wire';
 
 /** Stops a subscription. Safe to call more than once. */
 export type Unsubscribe = () => void;
@@ -25,6 +25,19 @@ export interface Backend {
    * core's typed error (for example `PresenceLocked`).
    */
   setPresence(presence: Presence): Promise<AgentView>;
+
+  /**
+   * Places a call to what the agent typed (Tauri command `dial`); `911` and `933` too.
+   * Resolves with the new call's id as soon as the INVITE is on its way; rejects with
+   * the core's refusal (for example `InvalidInput` for text that is not a number).
+   */
+  dial(number: string): Promise<number>;
+
+  /** Ends a call, or dismisses an ended call's card (Tauri command `hang_up`). */
+  hangUp(call: number): Promise<AgentView>;
+
+  /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
+  callControl(call: number, control: CallControl): Promise<AgentView>;
 
   /**
    * Calls `handler` with every new view the core publishes (Tauri event `agent-view`).

@@ -3,7 +3,7 @@
  * It mimics the core's observable behaviour: presence changes are refused while locked,
  * every accepted change is published to subscribers.
  */
-import type { AgentView, Presence, UiError } from '../../generated/wire';
+import type { AgentView, CallControl, CallView, Presence, UiError } from '../../generated/wire';
 import { BackendError, type Backend, type Unsubscribe } from './backend';
 
 export function agentView(overrides: Partial<AgentView> = {}): AgentView {
@@ -12,11 +12,42 @@ export function agentView(overrides: Partial<AgentView> = {}): AgentView {
     presenceLocked: false,
     dataDir: '/home/agent/.local/share/softphone',
     storageProblem: null,
+    calls: [],
+    registration: { state: 'Registered', account: 'agent1001@pbx.test', detail: null },
+    history: [],
+    callbackWindow: null,
+    configProblem: null,
     ...overrides,
   };
 }
 
+export function callView(overrides: Partial<CallView> = {}): CallView {
+  return {
+    id: 1,
+    direction: 'Outbound',
+    remote: '+12065550142',
+    state: 'Connected',
+    emergency: false,
+    emergencyCallback: false,
+    muted: false,
+    startedAt: 1_000,
+    answeredAt: 2_000,
+    controls: ['AudioDevices', 'EndCall', 'Mute', 'Hold', 'Transfer', 'Dialpad'],
+    panel: null,
+    outcome: null,
+    ...overrides,
+  };
+}
+
+const EMERGENCY = new Set(['911', '933']);
+
 export class FakeBackend implements Backend {
+  /** Every number the UI dialled, in order. */
+  readonly dialled: string[] = [];
+  /** Every call control the UI asked for, in order. */
+  readonly controlRequests: [number, CallControl][] = [];
+  #nextCall = 0;
+
   view: AgentView;
   /** Every presence the UI asked for, in order. */
   readonly presenceRequests: Presence[] = [];
@@ -55,6 +86,56 @@ export class FakeBackend implements Backend {
       );
     }
     this.publish({ ...this.view, presence });
+    return Promise.resolve({ ...this.view });
+  }
+
+  dial(number: string): Promise<number> {
+    this.dialled.push(number);
+    if (this.nextError) {
+      const error = this.nextError;
+      this.nextError = null;
+      return Promise.reject(new BackendError(error));
+    }
+    const id = ++this.#nextCall;
+    const emergency = EMERGENCY.has(number.trim());
+    const call = callView({
+      id,
+      remote: number.trim(),
+      state: 'Dialling',
+      answeredAt: null,
+      emergency,
+      controls: emergency ? ['AudioDevices', 'EndCall'] : ['AudioDevices', 'EndCall', 'Notes'],
+      panel: emergency
+        ? { callbackNumber: '+12065550100', callbackSource: 'agent', location: '400 Pine St, Seattle, WA 98101, US', dialled: number.trim() }
+        : null,
+    });
+    this.publish({
+      ...this.view,
+      calls: [...this.view.calls, call],
+      ...(emergency ? { presence: 'DoNotDisturb', presenceLocked: true } : {}),
+    });
+    return Promise.resolve(id);
+  }
+
+  hangUp(call: number): Promise<AgentView> {
+    const found = this.view.calls.find((c) => c.id === call);
+    if (!found) return Promise.reject(new BackendError({ code: 'UnknownCall', message: `There is no call ${call}.` }));
+    const others = this.view.calls.filter((c) => c.id !== call);
+    const unlock = found.emergency ? { presence: 'Available' as Presence, presenceLocked: false } : {};
+    this.publish({ ...this.view, calls: others, ...unlock });
+    return Promise.resolve({ ...this.view });
+  }
+
+  callControl(call: number, control: CallControl): Promise<AgentView> {
+    this.controlRequests.push([call, control]);
+    const calls = this.view.calls.map((c) => {
+      if (c.id !== call) return c;
+      if (control === 'Mute') return { ...c, muted: !c.muted };
+      if (control === 'Hold') return { ...c, state: 'OnHold' as const, controls: ['AudioDevices', 'EndCall', 'Resume'] as CallControl[] };
+      if (control === 'Resume') return { ...c, state: 'Connected' as const, controls: callView().controls };
+      return c;
+    });
+    this.publish({ ...this.view, calls });
     return Promise.resolve({ ...this.view });
   }
 

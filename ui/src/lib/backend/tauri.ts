@@ -1,11 +1,14 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { AgentView, Presence } from '../../generated/wire';
+import type { AgentView, CallControl, Presence } from '../../generated/wire';
 import { BackendError, toUiError, type Backend, type Unsubscribe } from './backend';
 
 /** Names shared with src-tauri. Changing one means changing the Rust side too. */
 export const COMMAND_AGENT_VIEW = 'agent_view';
 export const COMMAND_SET_PRESENCE = 'set_presence';
+export const COMMAND_DIAL = 'dial';
+export const COMMAND_HANG_UP = 'hang_up';
+export const COMMAND_CALL_CONTROL = 'call_control';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -24,6 +27,18 @@ export class TauriBackend implements Backend {
 
   setPresence(presence: Presence): Promise<AgentView> {
     return call<AgentView>(COMMAND_SET_PRESENCE, { presence });
+  }
+
+  dial(number: string): Promise<number> {
+    return call<number>(COMMAND_DIAL, { number });
+  }
+
+  hangUp(callId: number): Promise<AgentView> {
+    return call<AgentView>(COMMAND_HANG_UP, { call: callId });
+  }
+
+  callControl(callId: number, control: CallControl): Promise<AgentView> {
+    return call<AgentView>(COMMAND_CALL_CONTROL, { call: callId, control });
   }
 
   async onAgentView(handler: (view: AgentView) => void): Promise<Unsubscribe> {

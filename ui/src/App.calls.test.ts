@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { render, screen, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import App from './App.svelte';
+import { agentView, callView, FakeBackend } from './lib/backend/fake';
+import type { AgentView } from './generated/wire';
+
+async function renderApp(view: Partial<AgentView> = {}): Promise<{ backend: FakeBackend; user: ReturnType<typeof userEvent.setup> }> {
+  const backend = new FakeBackend(agentView(view));
+  const user = userEvent.setup();
+  render(App, { props: { backend } });
+  await screen.findByTestId('app-ready');
+  return { backend, user };
+}
+
+describe('placing calls', () => {
+  it('dials with the Call button and shows the call, clearing the field', async () => {
+    const { backend, user } = await renderApp();
+    expect(screen.getByTestId('dial-call')).toBeDisabled();
+    await user.type(screen.getByTestId('dial-input'), '+12065550142');
+    await user.click(screen.getByTestId('dial-call'));
+
+    expect(backend.dialled).toEqual(['+12065550142']);
+    const card = await screen.findByTestId('call-card');
+    expect(card).toHaveAttribute('data-state', 'Dialling');
+    expect(within(card).getByTestId('call-remote')).toHaveTextContent('+12065550142');
+    expect(screen.getByTestId('dial-input')).toHaveValue('');
+  });
+
+  it('dials with Enter in the number field', async () => {
+    const { backend, user } = await renderApp();
+    await user.type(screen.getByTestId('dial-input'), '2065550142{Enter}');
+    expect(backend.dialled).toEqual(['2065550142']);
+  });
+
+  it('shows a refused number with its code and keeps what was typed', async () => {
+    const { backend, user } = await renderApp();
+    backend.nextError = { code: 'InvalidInput', message: '12 is not a phone number' };
+    await user.type(screen.getByTestId('dial-input'), '12{Enter}');
+    const error = await screen.findByTestId('call-error');
+    expect(error).toHaveAttribute('data-code', 'InvalidInput');
+    expect(error).toHaveTextContent('12 is not a phone number');
+    expect(screen.getByTestId('dial-input')).toHaveValue('12');
+    expect(screen.queryByTestId('call-card')).toBeNull();
+  });
+});
+
+describe('a call in progress', () => {
+  it('offers only the controls the core allows and sends them', async () => {
+    const { backend, user } = await renderApp({ calls: [callView({ id: 7, controls: ['EndCall', 'Mute'] })] });
+    expect(screen.queryByTestId('call-hold')).toBeNull();
+    await user.click(screen.getByTestId('call-mute'));
+    expect(backend.controlRequests).toEqual([[7, 'Mute']]);
+    expect(await screen.findByTestId('call-mute')).toHaveAttribute('aria-pressed', 'true');
+  });
+
+  it('shows the timer from the answer', async () => {
+    await renderApp({ calls: [callView({ answeredAt: Date.now() - 65_000 })] });
+    expect(screen.getByTestId('call-timer')).toHaveTextContent(/^1:0[5-6]$/);
+  });
+
+  it('ends the current call with Alt+E and mutes it with Alt+M', async () => {
+    const { backend, user } = await renderApp({ calls: [callView({ id: 3 })] });
+    await user.keyboard('{Alt>}m{/Alt}');
+    expect(backend.controlRequests).toEqual([[3, 'Mute']]);
+    await user.keyboard('{Alt>}e{/Alt}');
+    await expect.poll(() => screen.queryByTestId('call-card')).toBeNull();
+  });
+
+  it('shows why a call failed and lets the agent dismiss it', async () => {
+    const failed = callView({ state: 'Ended', answeredAt: null, outcome: { code: 'Busy', message: 'The line is busy.' } });
+    const { user } = await renderApp({ calls: [failed] });
+    expect(screen.getByTestId('call-outcome')).toHaveAttribute('data-code', 'Busy');
+    expect(screen.queryByTestId('call-end')).toBeNull();
+    await user.click(screen.getByTestId('call-dismiss'));
+    await expect.poll(() => screen.queryByTestId('call-card')).toBeNull();
+  });
+});
+
+describe('emergency calls (E4, E8)', () => {
+  it('shows only End call and the panel of what the emergency center receives', async () => {
+    const { user } = await renderApp();
+    await user.type(screen.getByTestId('dial-input'), '911{Enter}');
+    await screen.findByTestId('emergency-panel');
+    expect(screen.getByTestId('app-ready')).toHaveAttribute('data-emergency', 'true');
+    expect(screen.queryByTestId('dial-input')).toBeNull();
+    expect(screen.queryByTestId('history')).toBeNull();
+    expect(screen.getByTestId('call-end')).toBeVisible();
+    expect(screen.queryByTestId('call-mute')).toBeNull();
+    expect(screen.queryByTestId('call-hold')).toBeNull();
+    expect(screen.getByTestId('emergency-callback')).toHaveTextContent('+12065550100');
+    expect(screen.getByTestId('emergency-callback-source')).toHaveTextContent('your own number');
+    expect(screen.getByTestId('emergency-location')).toHaveTextContent('400 Pine St');
+    expect(screen.getByTestId('presence-current')).toHaveAttribute('data-presence', 'DoNotDisturb');
+
+    await user.click(screen.getByTestId('call-end'));
+    await screen.findByTestId('dial-input');
+    expect(screen.getByTestId('presence-current')).toHaveAttribute('data-presence', 'Available');
+  });
+
+  it('shows the callback window countdown after the call', async () => {
+    await renderApp({ callbackWindow: { number: '+12065550100', until: Date.now() + 3_600_000 } });
+    expect(screen.getByTestId('callback-window')).toHaveTextContent('+12065550100');
+    expect(screen.getByTestId('callback-countdown')).toHaveTextContent(/^(1:00:00|59:59)$/);
+  });
+});
+
+describe('status and history', () => {
+  it('shows the registration state and the history rows', async () => {
+    await renderApp({
+      registration: { state: 'Failed', account: 'a@b', detail: 'the registrar cannot be reached' },
+      history: [
+        { direction: 'Outbound', remote: '+12065550142', startedAt: 0, answeredAt: 1_000, endedAt: 61_000, recorded: false },
+      ],
+    });
+    expect(screen.getByTestId('registration-state')).toHaveAttribute('data-state', 'Failed');
+    expect(screen.getByTestId('registration-state')).toHaveAttribute('title', 'the registrar cannot be reached');
+    const rows = screen.getAllByTestId('history-row');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toHaveTextContent('+12065550142');
+    expect(rows[0]).toHaveTextContent('1:00');
+  });
+
+  it('says when there is no history yet, and shows a configuration problem', async () => {
+    await renderApp({ configProblem: { code: 'InvalidInput', message: 'softphone.toml is not valid' } });
+    expect(screen.getByTestId('history-empty')).toBeVisible();
+    expect(screen.getByTestId('config-problem')).toHaveTextContent('softphone.toml is not valid');
+  });
+});
