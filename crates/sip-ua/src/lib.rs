@@ -27,17 +27,21 @@ mod config;
 mod digest_compat;
 pub mod emergency;
 mod error;
+mod incoming;
+mod keepalive;
 mod redact;
 mod register;
+mod serve;
 mod transport;
 mod ua;
 
-pub use crate::call::{Call, CallEvent, EndedBy, FailReason};
+pub use crate::call::{Call, CallEvent, Direction, DtmfDigit, EndedBy, FailReason, TransferState};
 pub use crate::config::{Account, Credentials, Identity, Transport, UaConfig};
 pub use crate::emergency::{
     CivicAddress, CivicField, InviteExtras, LocationByValue, PidfLo, Priority,
 };
 pub use crate::error::SipUaError;
+pub use crate::incoming::IncomingCall;
 pub use crate::redact::Redacted;
 pub use crate::register::RegistrationEvent;
 pub use crate::ua::{UaEvent, UaEvents, UserAgent};

@@ -3,15 +3,15 @@
 
 mod common;
 
-use common::{next_ua_event, start_ua, Sipp};
-use sip_ua::{Account, RegistrationEvent, UaEvent};
+use common::{next_registration, start_ua, Sipp};
+use sip_ua::{Account, RegistrationEvent};
 
 fn account(sipp: &Sipp, expires: u32) -> Account {
-    Account {
-        registrar: format!("sip:{}", sipp.addr),
-        credentials: common::credentials(),
+    Account::new(
+        &format!("sip:{}", sipp.addr),
+        common::credentials(),
         expires,
-    }
+    )
 }
 
 /// sipp challenges each REGISTER with 401 (MD5, qop=auth) and checks the answer with
@@ -24,11 +24,11 @@ async fn register_answers_401_md5_refreshes_before_expiry_and_unregisters() {
     let (ua, mut events) = start_ua().await;
     ua.register(account(&sipp, 4)).expect("start registration");
 
-    let registered = UaEvent::Registration(RegistrationEvent::Registered { expires: 4 });
-    let first = next_ua_event(&mut events, &sipp).await;
+    let registered = RegistrationEvent::Registered { expires: 4 };
+    let first = next_registration(&mut events, &sipp).await;
     assert_eq!(first, registered, "{}", sipp.diagnostics());
     let first_at = tokio::time::Instant::now();
-    let second = next_ua_event(&mut events, &sipp).await;
+    let second = next_registration(&mut events, &sipp).await;
     assert_eq!(second, registered, "{}", sipp.diagnostics());
     let lifetime_left = std::time::Duration::from_secs(4).checked_sub(first_at.elapsed());
     // Refreshed (challenge and all) with part of the granted lifetime still left,
@@ -42,11 +42,8 @@ async fn register_answers_401_md5_refreshes_before_expiry_and_unregisters() {
     tokio::time::timeout(common::WAIT, ua.unregister())
         .await
         .expect("unregister within the wait");
-    let event = next_ua_event(&mut events, &sipp).await;
-    assert_eq!(
-        event,
-        UaEvent::Registration(RegistrationEvent::Unregistered)
-    );
+    let event = next_registration(&mut events, &sipp).await;
+    assert_eq!(event, RegistrationEvent::Unregistered);
     sipp.assert_passed().await;
 }
 
@@ -58,10 +55,10 @@ async fn register_answers_401_sha256() {
     let (ua, mut events) = start_ua().await;
     ua.register(account(&sipp, 60)).expect("start registration");
 
-    let event = next_ua_event(&mut events, &sipp).await;
+    let event = next_registration(&mut events, &sipp).await;
     assert_eq!(
         event,
-        UaEvent::Registration(RegistrationEvent::Registered { expires: 60 }),
+        RegistrationEvent::Registered { expires: 60 },
         "{}",
         sipp.diagnostics()
     );
@@ -73,8 +70,8 @@ async fn register_answers_401_sha256() {
     ua.shutdown();
     assert!(
         matches!(
-            next_ua_event(&mut events, &sipp).await,
-            UaEvent::Registration(RegistrationEvent::Unreachable { .. })
+            next_registration(&mut events, &sipp).await,
+            RegistrationEvent::Unreachable { .. }
         ),
         "the registration should end with the UA"
     );
@@ -91,8 +88,8 @@ async fn wrong_password_is_rejected() {
     account.credentials.password = "not-the-password".to_owned();
     ua.register(account).expect("start registration");
     assert_eq!(
-        next_ua_event(&mut events, &sipp).await,
-        UaEvent::Registration(RegistrationEvent::Rejected { code: 403 }),
+        next_registration(&mut events, &sipp).await,
+        RegistrationEvent::Rejected { code: 403 },
         "{}",
         sipp.diagnostics()
     );

@@ -3,10 +3,8 @@
 
 mod common;
 
-use common::{next_call_event, next_ua_event, wait_for, Over, Sipp, SDP_OFFER};
-use sip_ua::{
-    Account, CallEvent, EndedBy, InviteExtras, RegistrationEvent, Transport, UaEvent, UserAgent,
-};
+use common::{next_call_event, next_registration, wait_for, Over, Sipp, SDP_OFFER};
+use sip_ua::{Account, CallEvent, EndedBy, InviteExtras, RegistrationEvent, Transport, UserAgent};
 
 async fn start_tcp_ua() -> (UserAgent, sip_ua::UaEvents) {
     let mut config = common::config();
@@ -18,15 +16,15 @@ async fn start_tcp_ua() -> (UserAgent, sip_ua::UaEvents) {
 async fn register_over_tcp_answers_the_challenge() {
     let mut sipp = Sipp::serve_over("register_sha256.xml", Over::Tcp).await;
     let (ua, mut events) = start_tcp_ua().await;
-    ua.register(Account {
-        registrar: format!("sip:{}", sipp.addr),
-        credentials: common::credentials(),
-        expires: 60,
-    })
+    ua.register(Account::new(
+        &format!("sip:{}", sipp.addr),
+        common::credentials(),
+        60,
+    ))
     .expect("start registration");
     assert_eq!(
-        next_ua_event(&mut events, &sipp).await,
-        UaEvent::Registration(RegistrationEvent::Registered { expires: 60 }),
+        next_registration(&mut events, &sipp).await,
+        RegistrationEvent::Registered { expires: 60 },
         "{}",
         sipp.diagnostics()
     );

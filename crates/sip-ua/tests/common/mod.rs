@@ -9,8 +9,8 @@ use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use sip_ua::{
-    CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, LocationByValue, UaConfig,
-    UaEvent, UaEvents, UserAgent,
+    CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, LocationByValue,
+    RegistrationEvent, UaConfig, UaEvent, UaEvents, UserAgent,
 };
 use tokio::process::{Child, Command};
 
@@ -264,6 +264,14 @@ pub async fn next_ua_event(events: &mut UaEvents, sipp: &Sipp) -> UaEvent {
         Ok(Some(event)) => event,
         Ok(None) => panic!("UA events ended:\n{}", sipp.diagnostics()),
         Err(_) => panic!("no UA event within {WAIT:?}:\n{}", sipp.diagnostics()),
+    }
+}
+
+/// The next UA event, which must be a registration event.
+pub async fn next_registration(events: &mut UaEvents, sipp: &Sipp) -> RegistrationEvent {
+    match next_ua_event(events, sipp).await {
+        UaEvent::Registration(event) => event,
+        other => panic!("expected a registration event, got {other:?}"),
     }
 }
 
