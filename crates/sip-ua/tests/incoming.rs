@@ -79,10 +79,7 @@ async fn caller_cancel_while_ringing_ends_the_incoming_call() {
             by: EndedBy::Remote
         }
     );
-    assert!(matches!(
-        call.answer(SDP_ANSWER),
-        Err(SipUaError::State(_))
-    ));
+    assert!(matches!(call.answer(SDP_ANSWER), Err(SipUaError::State(_))));
     sipp.assert_passed().await;
 }
 

@@ -321,7 +321,20 @@ impl Call {
     /// (a SIP URI) and returns once the peer accepted it (202). Progress then comes as
     /// [`CallEvent::Transfer`]; on success our leg is ended with a BYE.
     pub async fn refer(&self, target: &str) -> Result<(), SipUaError> {
-        let uri = Uri::try_from(target).map_err(|_| SipUaError::InvalidUri(redact(target)))?;
+        let invalid = || SipUaError::InvalidUri(redact(target));
+        // rsipstack's parser is lenient; a target must not be able to close the
+        // `<...>` of Refer-To or start another header.
+        let lower = target.to_ascii_lowercase();
+        let scheme_ok = ["sip:", "sips:", "tel:"]
+            .iter()
+            .any(|s| lower.starts_with(s));
+        let chars_ok = !target
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "<>\"".contains(c));
+        if !scheme_ok || !chars_ok {
+            return Err(invalid());
+        }
+        let uri = Uri::try_from(target).map_err(|_| invalid())?;
         if !self.control.is_confirmed() {
             return Err(SipUaError::State("REFER"));
         }

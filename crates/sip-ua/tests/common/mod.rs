@@ -10,8 +10,7 @@ use std::time::Duration;
 
 use sip_ua::{
     CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, IncomingCall,
-    LocationByValue,
-    RegistrationEvent, UaConfig, UaEvent, UaEvents, UserAgent,
+    LocationByValue, RegistrationEvent, UaConfig, UaEvent, UaEvents, UserAgent,
 };
 use tokio::process::{Child, Command};
 
