@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::sip::prelude::HeadersExt;
-use rsipstack::sip::{Method, StatusCode, Uri};
+use rsipstack::sip::{Method, StatusCode, Uri, Version};
 use rsipstack::transaction::transaction::Transaction;
 use rsipstack::transaction::TransactionReceiver;
 use tokio::sync::mpsc;
@@ -32,6 +32,15 @@ pub(crate) async fn serve_incoming(mut incoming: TransactionReceiver, inbound: A
         let inbound = inbound.clone();
         tokio::spawn(async move {
             let method = tx.original.method;
+            if let Some(status) = malformed(&tx) {
+                debug!(%method, ?status, "malformed request refused");
+                // rsipstack answers in the request's version; ours is SIP/2.0.
+                tx.original.version = Version::V2;
+                if let Err(e) = tx.reply(status).await {
+                    warn!(%method, error = %e, "reply failed");
+                }
+                return;
+            }
             if let Some(mut dialog) = inbound.dialogs.match_dialog(&tx) {
                 if let Err(e) = dialog.handle(&mut tx).await {
                     debug!(%method, error = %e, "in-dialog request failed");
@@ -56,6 +65,20 @@ pub(crate) async fn serve_incoming(mut incoming: TransactionReceiver, inbound: A
                 warn!(%method, error = %e, "reply failed");
             }
         });
+    }
+}
+
+/// What the parser let through but RFC 3261 refuses (RFC 4475 §3.1.2): another
+/// protocol version (505), a CSeq naming another method than the request line (400).
+fn malformed(tx: &Transaction) -> Option<StatusCode> {
+    let req = &tx.original;
+    if req.version != Version::V2 {
+        return Some(StatusCode::from(505));
+    }
+    match req.cseq_header().and_then(|c| c.method()) {
+        Ok(method) if method == req.method => None,
+        _ if req.method == Method::Ack => None,
+        _ => Some(StatusCode::BadRequest),
     }
 }
 

@@ -3,8 +3,10 @@
 
 mod common;
 
-use common::{next_registration, start_ua, Sipp};
-use sip_ua::{Account, RegistrationEvent};
+use std::time::Duration;
+
+use common::{next_registration, start_ua, Over, Sipp};
+use sip_ua::{Account, RegistrationEvent, UserAgent};
 
 fn account(sipp: &Sipp, expires: u32) -> Account {
     Account::new(
@@ -96,4 +98,65 @@ async fn wrong_password_is_rejected() {
     let status = sipp.exit_status().await;
     assert_eq!(status.code(), Some(1), "{}", sipp.diagnostics());
     ua.shutdown();
+}
+
+/// The keep-alive (OPTIONS every 200 ms) is answered, so nothing is reported; when
+/// the registrar dies (sipp killed) the next probe goes unanswered and `Lost` is
+/// reported; REGISTER is retried with backoff (`Unreachable` meanwhile); a new
+/// registrar on the same port gets the binding back (`Registered`).
+#[tokio::test]
+async fn lost_registrar_is_reported_and_the_registration_restored_when_it_returns() {
+    let port = common::free_port(Over::Udp);
+    let mut first = Sipp::serve_many_on("registrar_ping.xml", port).await;
+    let mut config = common::config();
+    // 64*T1 = 1.28 s: how long an unanswered probe or REGISTER takes to fail.
+    config.timer_t1 = Duration::from_millis(20);
+    let (ua, mut events) = UserAgent::start(config).await.expect("start the UA");
+    let mut account = Account::new(&format!("sip:127.0.0.1:{port}"), common::credentials(), 60);
+    account.keepalive = Some(Duration::from_millis(200));
+    account.retry_min = Duration::from_millis(200);
+    account.retry_max = Duration::from_millis(800);
+    ua.register(account).expect("start registration");
+    assert_eq!(
+        next_registration(&mut events, &first).await,
+        RegistrationEvent::Registered { expires: 60 },
+        "{}",
+        first.diagnostics()
+    );
+    // Long enough for an unanswered probe to fail (200 ms + 1.28 s): answered ones
+    // report nothing.
+    let quiet = tokio::time::timeout(Duration::from_secs(2), events.next()).await;
+    assert!(
+        quiet.is_err(),
+        "keep-alive with a live registrar: {quiet:?}"
+    );
+
+    first.kill().await;
+    let killed = tokio::time::Instant::now();
+    let lost = next_registration(&mut events, &first).await;
+    assert!(
+        matches!(lost, RegistrationEvent::Lost { .. }),
+        "expected Lost, got {lost:?}"
+    );
+    let noticed = killed.elapsed();
+    assert!(
+        noticed < Duration::from_millis(200 + 1280 + 500),
+        "loss noticed after {noticed:?}"
+    );
+    let retry = next_registration(&mut events, &first).await;
+    assert!(
+        matches!(retry, RegistrationEvent::Unreachable { .. }),
+        "expected a failed retry, got {retry:?}"
+    );
+
+    let mut second = Sipp::serve_many_on("registrar_ping.xml", port).await;
+    loop {
+        match next_registration(&mut events, &second).await {
+            RegistrationEvent::Registered { expires: 60 } => break,
+            RegistrationEvent::Unreachable { .. } => continue,
+            other => panic!("unexpected {other:?}:\n{}", second.diagnostics()),
+        }
+    }
+    ua.shutdown();
+    second.kill().await;
 }

@@ -209,9 +209,7 @@ async fn run_dialog(ctx: &Ctx, states: &mut DialogStateReceiver, mut answered: b
             DialogState::Updated(_, req, handle) => in_dialog::reoffer(ctx, &req, handle).await,
             DialogState::Info(_, req, handle) => in_dialog::info(ctx, &req, handle).await,
             DialogState::Notify(_, req, handle) => {
-                if in_dialog::notify(ctx, &req, handle).await {
-                    bye_when_confirmed = true;
-                }
+                bye_when_confirmed |= in_dialog::notify(ctx, &req, handle).await;
             }
             DialogState::Refer(_, req, handle) => in_dialog::refer(ctx, &req, handle).await,
             DialogState::Options(_, _, handle) => {
