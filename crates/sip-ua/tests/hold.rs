@@ -14,10 +14,12 @@ fn sdp(version: u32, direction: &str) -> String {
 
 /// We hold (sendonly, sipp answers recvonly) and resume (sendrecv); sipp then holds
 /// us: its offer arrives as `Reoffer` and our recvonly answer goes back (sipp checks
-/// it); its session refresh repeating that offer is answered by itself and never
-/// reported; its BYE ends the call.
+/// it). Its refreshes (a re-INVITE repeating that offer, an UPDATE without a body, a
+/// re-INVITE without an offer) are answered by themselves with the current session
+/// and never reported; its REFER is declined (603, checked by sipp); its BYE ends
+/// the call.
 #[tokio::test]
-async fn hold_and_resume_by_reinvite_both_ways() {
+async fn hold_and_resume_by_reinvite_both_ways_and_refreshes_keep_the_call() {
     let (ua, mut events) = start_ua().await;
     let mut sipp = Sipp::call("uac_hold_resume.xml", ua.local_addr(), "agent1001").await;
     let mut call = next_incoming(&mut events, &sipp).await.call;

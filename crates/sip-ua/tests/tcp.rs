@@ -1,5 +1,5 @@
 //! The same signalling over TCP against sipp in TCP mode (`-t t1`): REGISTER with a
-//! digest challenge, and a call answered and ended with BYE.
+//! digest challenge, and a call answered and ended with BYE; TLS refused clearly.
 
 mod common;
 
@@ -56,4 +56,15 @@ async fn call_over_tcp_is_answered_and_ended() {
         CallEvent::Ended { by: EndedBy::Local }
     );
     sipp.assert_passed().await;
+}
+
+/// TLS is not built yet: starting a UA on it fails at once with a clear error rather
+/// than falling back to a plain transport.
+#[tokio::test]
+async fn tls_transport_is_refused_until_it_is_built() {
+    let mut config = common::config();
+    config.transport = Transport::Tls;
+    let err = UserAgent::start(config).await.expect_err("TLS refused");
+    assert!(matches!(err, sip_ua::SipUaError::Unsupported(_)), "{err}");
+    assert!(err.to_string().contains("TLS"), "{err}");
 }
