@@ -61,3 +61,31 @@ async fn hold_and_resume_by_reinvite_both_ways_and_refreshes_keep_the_call() {
     );
     sipp.assert_passed().await;
 }
+
+/// A new offer we cannot take is refused with 488 and the call goes on; hanging up
+/// while the next one is still unanswered refuses it first, then sends the BYE
+/// (sipp checks both 488s and waits for the BYE).
+#[tokio::test]
+async fn offers_can_be_refused_and_bye_refuses_a_pending_one() {
+    let (ua, mut events) = start_ua().await;
+    let mut sipp = Sipp::call("uac_reoffer_refused.xml", ua.local_addr(), "agent1001").await;
+    let mut call = next_incoming(&mut events, &sipp).await.call;
+    call.answer(SDP_ANSWER).expect("200");
+    assert!(matches!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Answered { .. }
+    ));
+    let first = next_call_event(&mut call, &sipp).await;
+    assert!(matches!(first, CallEvent::Reoffer { .. }), "{first:?}");
+    call.refuse_reoffer().await.expect("488");
+    let second = next_call_event(&mut call, &sipp).await;
+    assert!(matches!(second, CallEvent::Reoffer { .. }), "{second:?}");
+    call.bye()
+        .await
+        .expect("BYE after refusing the pending offer");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
+    sipp.assert_passed().await;
+}

@@ -10,11 +10,12 @@
 //!   by the agent, never moved away by the far end, so nothing is started on its say.
 
 use rsipstack::dialog::dialog::TransactionHandle;
+use rsipstack::sip::prelude::HeadersExt;
 use rsipstack::sip::{Method, Request, StatusCode};
 use tracing::{debug, info, warn};
 
 use super::drive::Ctx;
-use super::{dtmf, lock, sdp_headers, CallEvent, TransferState};
+use super::{dtmf, lock, sdp_headers, CallEvent, PendingOffer, TransferState};
 
 fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
     req.headers
@@ -55,9 +56,16 @@ pub(super) async fn reoffer(ctx: &Ctx, req: &Request, handle: TransactionHandle)
     *lock(&ctx.control.remote_sdp) = offer.clone();
     // A second offer before the first was answered replaces it; the first is
     // answered 491 so the peer retries (RFC 3261 §14.2).
-    let stale = lock(&ctx.control.reoffer).replace(handle);
+    let invite_cseq = is_invite
+        .then(|| req.cseq_header().ok()?.seq().ok())
+        .flatten();
+    let pending = PendingOffer {
+        handle,
+        invite_cseq,
+    };
+    let stale = lock(&ctx.control.reoffer).replace(pending);
     if let Some(stale) = stale {
-        let _ = stale.reply(StatusCode::RequestPending).await;
+        let _ = stale.handle.reply(StatusCode::RequestPending).await;
     }
     info!(call_id = %ctx.call_id, method = %req.method, "new offer from the peer");
     ctx.emit(CallEvent::Reoffer { sdp: offer });

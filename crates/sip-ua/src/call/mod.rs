@@ -131,12 +131,22 @@ pub(crate) struct Control {
     pub(crate) dialog: InviteDialog,
     pub(crate) cancelled: AtomicBool,
     /// The peer's re-INVITE or UPDATE waiting for [`Call::answer_reoffer`].
-    pub(crate) reoffer: Mutex<Option<TransactionHandle>>,
+    pub(crate) reoffer: Mutex<Option<PendingOffer>>,
+    /// The CSeq of a re-INVITE of the peer's we answered and whose ACK has not been
+    /// seen yet: our next request waits for it, so it cannot overtake our answer.
+    awaiting_ack: Mutex<Option<u32>>,
     /// Our current session description: the offer or answer we last sent. A session
     /// refresh from the peer is answered with it.
     pub(crate) local_sdp: Mutex<String>,
     /// The peer's current session description, to recognise a refresh.
     pub(crate) remote_sdp: Mutex<String>,
+}
+
+/// A new offer from the peer that the engine has not answered yet.
+pub(crate) struct PendingOffer {
+    pub(crate) handle: TransactionHandle,
+    /// The re-INVITE's CSeq; `None` for an UPDATE (no ACK follows its answer).
+    pub(crate) invite_cseq: Option<u32>,
 }
 
 impl std::fmt::Debug for Control {
@@ -156,15 +166,78 @@ impl Control {
             dialog,
             cancelled: AtomicBool::new(false),
             reoffer: Mutex::new(None),
+            awaiting_ack: Mutex::new(None),
             local_sdp: Mutex::new(local_sdp),
             remote_sdp: Mutex::new(remote_sdp),
         }
     }
 
-    fn is_confirmed(&self) -> bool {
-        matches!(self.dialog.state(), DialogState::Confirmed(..))
+    /// Waits until the dialog can take a request of ours: established and not in
+    /// the middle of answering one of the peer's (rsipstack leaves `Confirmed` while
+    /// it does, and refuses BYE or re-INVITE then). Bounded, since a peer that never
+    /// ACKs must not hang the caller.
+    async fn established(&self, what: &'static str) -> Result<(), SipUaError> {
+        let deadline = tokio::time::Instant::now() + MID_REQUEST_WAIT;
+        // rsipstack reports dialog states from several tasks, so `Confirmed` can be
+        // seen while a re-INVITE is still being answered; its ACK is the proof.
+        let awaited = lock(&self.awaiting_ack).take();
+        if let Some(cseq) = awaited {
+            while tokio::time::Instant::now() < deadline && self.acked_cseq() < Some(cseq) {
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        }
+        loop {
+            match self.dialog.state() {
+                DialogState::Confirmed(..) => return Ok(()),
+                DialogState::Updated(..)
+                | DialogState::Info(..)
+                | DialogState::Notify(..)
+                | DialogState::Refer(..)
+                | DialogState::Message(..)
+                | DialogState::Options(..)
+                | DialogState::Publish(..)
+                    if tokio::time::Instant::now() < deadline =>
+                {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                _ => return Err(SipUaError::State(what)),
+            }
+        }
     }
 }
+
+impl Control {
+    fn acked_cseq(&self) -> Option<u32> {
+        use rsipstack::sip::prelude::HeadersExt;
+        let ack = self.dialog.last_remote_ack()?;
+        ack.cseq_header().ok()?.seq().ok()
+    }
+
+    /// Answers the pending offer; a re-INVITE's ACK is then awaited by our next
+    /// request.
+    async fn answer_offer(
+        &self,
+        status: StatusCode,
+        sdp: Option<&str>,
+        what: &'static str,
+    ) -> Result<(), SipUaError> {
+        let pending = lock(&self.reoffer).take().ok_or(SipUaError::State(what))?;
+        let (headers, body) = match sdp {
+            Some(sdp) => (sdp_headers(), Some(sdp.as_bytes().to_vec())),
+            None => (None, None),
+        };
+        pending
+            .handle
+            .respond(status, headers, body)
+            .await
+            .map_err(|_| SipUaError::State(what))?;
+        *lock(&self.awaiting_ack) = pending.invite_cseq;
+        Ok(())
+    }
+}
+
+/// How long a request of ours waits for one of the peer's to be answered first.
+const MID_REQUEST_WAIT: Duration = Duration::from_secs(2);
 
 fn sdp_headers() -> Option<Vec<Header>> {
     Some(vec![Header::ContentType("application/sdp".into())])
@@ -260,10 +333,18 @@ impl Call {
         }
     }
 
-    /// Ends an established call (BYE), whichever side placed it.
+    /// Ends an established call (BYE), whichever side placed it; an incoming call
+    /// may also be ended between our 200 and the caller's ACK. A new offer from the
+    /// peer still waiting for our answer is refused (488) first.
     pub async fn bye(&self) -> Result<(), SipUaError> {
-        if !self.control.is_confirmed() {
-            return Err(SipUaError::State("BYE"));
+        // Nothing pending is fine: the refusal is only owed when there is one.
+        let _ = self
+            .control
+            .answer_offer(StatusCode::NotAcceptableHere, None, "BYE")
+            .await;
+        let waiting_ack = matches!(self.control.dialog.state(), DialogState::WaitAck(..));
+        if !(self.direction == Direction::Incoming && waiting_ack) {
+            self.control.established("BYE").await?;
         }
         self.control.dialog.bye().await?;
         Ok(())
@@ -273,9 +354,7 @@ impl Call {
     /// hold, `a=sendrecv` to resume) and returns the peer's SDP answer. A 491
     /// (both sides re-INVITing at once) is retried after RFC 3261's random wait.
     pub async fn reinvite(&self, sdp_offer: &str) -> Result<String, SipUaError> {
-        if !self.control.is_confirmed() {
-            return Err(SipUaError::State("re-INVITE"));
-        }
+        self.control.established("re-INVITE").await?;
         let resp = self
             .control
             .dialog
@@ -291,30 +370,19 @@ impl Call {
     /// Answers the peer's new offer (after [`CallEvent::Reoffer`]) with 200 OK and
     /// our SDP answer.
     pub async fn answer_reoffer(&self, sdp_answer: &str) -> Result<(), SipUaError> {
-        let handle = lock(&self.control.reoffer)
-            .take()
-            .ok_or(SipUaError::State("re-offer answer"))?;
+        self.control
+            .answer_offer(StatusCode::OK, Some(sdp_answer), "re-offer answer")
+            .await?;
         *lock(&self.control.local_sdp) = sdp_answer.to_owned();
-        handle
-            .respond(
-                StatusCode::OK,
-                sdp_headers(),
-                Some(sdp_answer.as_bytes().to_vec()),
-            )
-            .await
-            .map_err(|_| SipUaError::State("re-offer answer"))
+        Ok(())
     }
 
     /// Refuses the peer's new offer with 488 Not Acceptable Here; the session stays
     /// as it was.
     pub async fn refuse_reoffer(&self) -> Result<(), SipUaError> {
-        let handle = lock(&self.control.reoffer)
-            .take()
-            .ok_or(SipUaError::State("re-offer refusal"))?;
-        handle
-            .reply(StatusCode::NotAcceptableHere)
+        self.control
+            .answer_offer(StatusCode::NotAcceptableHere, None, "re-offer refusal")
             .await
-            .map_err(|_| SipUaError::State("re-offer refusal"))
     }
 
     /// Blind transfer (RFC 3515, RFC 5589): sends REFER with `Refer-To: <target>`
@@ -335,9 +403,7 @@ impl Call {
             return Err(invalid());
         }
         let uri = Uri::try_from(target).map_err(|_| invalid())?;
-        if !self.control.is_confirmed() {
-            return Err(SipUaError::State("REFER"));
-        }
+        self.control.established("REFER").await?;
         let resp = self.control.dialog.refer(uri, None, None).await?;
         expect_2xx(resp, "REFER")?;
         info!(call_id = %self.call_id, target = %Redacted(target), "transfer accepted");
@@ -348,9 +414,7 @@ impl Call {
     /// the peer takes no RFC 4733 events. Digits: `0-9 * # A-D` (`a-d` too).
     pub async fn send_info_dtmf(&self, digit: char, duration: Duration) -> Result<(), SipUaError> {
         let digit = DtmfDigit::new(digit)?;
-        if !self.control.is_confirmed() {
-            return Err(SipUaError::State("INFO"));
-        }
+        self.control.established("INFO").await?;
         let headers = vec![Header::ContentType("application/dtmf-relay".into())];
         let resp = self
             .control
