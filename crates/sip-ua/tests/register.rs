@@ -107,7 +107,7 @@ async fn wrong_password_is_rejected() {
 #[tokio::test]
 async fn lost_registrar_is_reported_and_the_registration_restored_when_it_returns() {
     let port = common::free_port(Over::Udp);
-    let mut first = Sipp::serve_many_on("registrar_ping.xml", port).await;
+    let mut first = Sipp::serve_many_on("registrar_ping.xml", Over::Udp, port).await;
     let mut config = common::config();
     // 64*T1 = 1.28 s: how long an unanswered probe or REGISTER takes to fail.
     config.timer_t1 = Duration::from_millis(20);
@@ -149,7 +149,7 @@ async fn lost_registrar_is_reported_and_the_registration_restored_when_it_return
         "expected a failed retry, got {retry:?}"
     );
 
-    let mut second = Sipp::serve_many_on("registrar_ping.xml", port).await;
+    let mut second = Sipp::serve_many_on("registrar_ping.xml", Over::Udp, port).await;
     loop {
         match next_registration(&mut events, &second).await {
             RegistrationEvent::Registered { expires: 60 } => break,

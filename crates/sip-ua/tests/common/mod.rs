@@ -77,18 +77,23 @@ impl Sipp {
 
     /// sipp as a server on `port`, for any number of calls (each new Call-ID runs the
     /// scenario again) until it is killed or its global timeout ends it.
-    pub async fn serve_many_on(scenario: &str, port: u16) -> Sipp {
-        Sipp::start(scenario, Over::Udp, port, &[]).await
+    pub async fn serve_many_on(scenario: &str, over: Over, port: u16) -> Sipp {
+        Sipp::start(scenario, over, port, &[]).await
     }
 
     /// sipp as a UAC placing one call to `target` (the UA), with `service` as the
     /// Request-URI's user part (`[service]` in the scenario).
     pub async fn call(scenario: &str, target: SocketAddr, service: &str) -> Sipp {
+        Sipp::call_over(scenario, Over::Udp, target, service).await
+    }
+
+    /// Like [`Sipp::call`], over the given transport.
+    pub async fn call_over(scenario: &str, over: Over, target: SocketAddr, service: &str) -> Sipp {
         let target = target.to_string();
         Sipp::start(
             scenario,
-            Over::Udp,
-            free_port(Over::Udp),
+            over,
+            free_port(over),
             &["-m", "1", "-s", service, &target],
         )
         .await
