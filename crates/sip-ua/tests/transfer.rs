@@ -47,3 +47,37 @@ async fn blind_transfer_reports_progress_and_ends_our_leg_on_success() {
     );
     sipp.assert_passed().await;
 }
+
+/// The transfer target is busy (sipfrag 486): `Transfer(Failed(486))` is reported
+/// and our call goes on; we end it ourselves, and sipp sees no BYE before then (it
+/// waits 300 ms after the NOTIFY, then expects ours).
+#[tokio::test]
+async fn failed_transfer_is_reported_and_the_call_goes_on() {
+    let mut sipp = Sipp::serve("uas_refer_busy.xml").await;
+    let (ua, _events) = start_ua().await;
+    let mut call = ua
+        .invite(&sipp.uri("1234"), SDP_OFFER, InviteExtras::default())
+        .await
+        .expect("INVITE sent");
+    wait_for(&mut call, &sipp, |e| {
+        matches!(e, CallEvent::Answered { .. })
+    })
+    .await;
+    call.refer("sip:transfer-target@127.0.0.1:5099")
+        .await
+        .expect("REFER accepted");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Transfer(TransferState::Failed(486))
+    );
+    // Still up: nothing more happens until we hang up.
+    let quiet =
+        tokio::time::timeout(std::time::Duration::from_millis(500), call.next_event()).await;
+    assert!(quiet.is_err(), "the call should go on: {quiet:?}");
+    call.bye().await.expect("BYE");
+    assert_eq!(
+        next_call_event(&mut call, &sipp).await,
+        CallEvent::Ended { by: EndedBy::Local }
+    );
+    sipp.assert_passed().await;
+}
