@@ -139,8 +139,10 @@ async fn lost_registrar_is_reported_and_the_registration_restored_when_it_return
         "expected Lost, got {lost:?}"
     );
     let noticed = killed.elapsed();
+    // One probe interval plus one unanswered probe (1.48 s), with room for a busy
+    // machine; far below the 60 s the registrar granted.
     assert!(
-        noticed < Duration::from_millis(200 + 1280 + 500),
+        noticed < Duration::from_millis(200 + 1280 + 1500),
         "loss noticed after {noticed:?}"
     );
     let retry = next_registration(&mut events, &first).await;
