@@ -12,6 +12,10 @@ pub enum Transport {
     Udp,
     /// TCP, listening on the UDP port's number too.
     Tcp,
+    /// TLS (`sips:`). Not built yet: [`crate::UserAgent::start`] refuses it with
+    /// `SipUaError::Unsupported`. It needs rsipstack's `rustls` feature, a
+    /// `TlsListenerConnection` in `transport::open` and certificates in the config.
+    Tls,
 }
 
 impl Transport {
@@ -20,6 +24,7 @@ impl Transport {
         match self {
             Transport::Udp => None,
             Transport::Tcp => Some("tcp"),
+            Transport::Tls => Some("tls"),
         }
     }
 }
@@ -98,4 +103,26 @@ pub struct Account {
     /// Seconds asked for in `Expires`; the registrar may grant less, and the refresh
     /// follows what it granted.
     pub expires: u32,
+    /// How often the registrar is probed (OPTIONS) between refreshes, so a lost
+    /// registrar or NAT binding is noticed within this plus 64*T1, and the pinhole
+    /// stays open. `None`: no probing, loss shows at the next refresh.
+    pub keepalive: Option<Duration>,
+    /// The wait after a failed REGISTER; doubled per failure in a row.
+    pub retry_min: Duration,
+    /// The longest wait between two attempts.
+    pub retry_max: Duration,
+}
+
+impl Account {
+    /// An account with a 30 s keep-alive and retries from 1 s up to 60 s.
+    pub fn new(registrar: &str, credentials: Credentials, expires: u32) -> Self {
+        Account {
+            registrar: registrar.to_owned(),
+            credentials,
+            expires,
+            keepalive: Some(Duration::from_secs(30)),
+            retry_min: Duration::from_secs(1),
+            retry_max: Duration::from_secs(60),
+        }
+    }
 }

@@ -20,6 +20,18 @@ pub enum SipUaError {
     /// The request is not possible in the call's present state (e.g. BYE before answer).
     #[error("{0} is not possible in this call state")]
     State(&'static str),
+    /// The peer answered a request of ours with a final non-2xx status.
+    #[error("{request} refused with {code}")]
+    Refused { request: &'static str, code: u16 },
+    /// A status code that cannot be used here (rejecting a call needs 300-699).
+    #[error("status code {0} cannot be used here")]
+    InvalidStatus(u16),
+    /// Not a DTMF key (`0-9 * # A-D`).
+    #[error("{0:?} is not a DTMF digit")]
+    InvalidDtmf(char),
+    /// A configured feature that is not built yet (TLS).
+    #[error("{0} is not supported yet")]
+    Unsupported(&'static str),
     /// The SIP stack reported an error.
     #[error("SIP stack: {0}")]
     Stack(String),

@@ -26,6 +26,9 @@ pub(crate) async fn open(
         addr: config.bind.to_string(),
         reason,
     };
+    if config.transport == Transport::Tls {
+        return Err(SipUaError::Unsupported("the TLS transport"));
+    }
     let udp = UdpConnection::create_connection(config.bind, None, Some(cancel.child_token()))
         .await
         .map_err(|e| bind_error(e.to_string()))?;
@@ -35,7 +38,7 @@ pub(crate) async fn open(
         .map_err(|_| bind_error(format!("unexpected local address {text}")))?;
     layer.add_transport(udp.into());
     match config.transport {
-        Transport::Udp => {}
+        Transport::Udp | Transport::Tls => {}
         Transport::Tcp => {
             // rsipstack binds the TCP listener later, inside its serve loop, and only
             // logs a failure there; binding once here turns a taken port into an error

@@ -7,28 +7,50 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::dialog::invitation::InviteOption;
 use rsipstack::platform::CancellationToken;
-use rsipstack::sip::{Header, Method, StatusCode, Uri};
+use rsipstack::sip::{Header, Uri};
 use rsipstack::transaction::endpoint::{EndpointInner, EndpointOption};
 use rsipstack::transaction::CallIdFormat;
-use rsipstack::transaction::TransactionReceiver;
 use rsipstack::transport::TransportLayer;
 use rsipstack::EndpointBuilder;
 use tokio::sync::mpsc;
-use tracing::{debug, info, warn};
+use tracing::{info, warn};
 
 use crate::call::{self, Call};
 use crate::config::{Account, UaConfig};
 use crate::digest_compat::DigestAlgorithmNames;
 use crate::emergency::{check_user_part, InviteContent, InviteExtras, Tokens};
 use crate::error::SipUaError;
+use crate::incoming::IncomingCall;
 use crate::redact::{redact, Redacted};
 use crate::register::{self, RegistrationEvent, RegistrationTask};
+use crate::serve::{serve_incoming, Inbound};
 use crate::transport;
 
 /// Events of the user agent as a whole (calls report on their own [`Call`] handle).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum UaEvent {
     Registration(RegistrationEvent),
+    /// A peer is calling us. Nobody listening (the [`UaEvents`] dropped) means the
+    /// caller gets 480 Temporarily Unavailable.
+    Incoming(IncomingCall),
+}
+
+impl UaEvent {
+    /// The registration event, if this is one.
+    pub fn registration(&self) -> Option<&RegistrationEvent> {
+        match self {
+            UaEvent::Registration(e) => Some(e),
+            UaEvent::Incoming(_) => None,
+        }
+    }
+
+    /// The incoming call, if this is one.
+    pub fn into_incoming(self) -> Option<IncomingCall> {
+        match self {
+            UaEvent::Incoming(call) => Some(call),
+            UaEvent::Registration(_) => None,
+        }
+    }
 }
 
 /// The receiving end of a [`UserAgent`]'s events.
@@ -56,6 +78,8 @@ struct Inner {
     local_addr: SocketAddr,
     cancel: CancellationToken,
     events: mpsc::UnboundedSender<UaEvent>,
+    /// Our Contact: `sip:user@local_addr`, with the transport when not UDP.
+    contact: Uri,
     registration: Mutex<Option<RegistrationTask>>,
 }
 
@@ -104,8 +128,16 @@ impl UserAgent {
             }
         });
         let dialogs = Arc::new(DialogLayer::new(endpoint.clone()));
-        tokio::spawn(serve_incoming(incoming, dialogs.clone()));
         let (events, rx) = mpsc::unbounded_channel();
+        let contact = contact_uri(&config, local_addr)?;
+        tokio::spawn(serve_incoming(
+            incoming,
+            Arc::new(Inbound {
+                dialogs: dialogs.clone(),
+                events: events.clone(),
+                contact: contact.clone(),
+            }),
+        ));
         info!(%local_addr, "SIP user agent started");
         let inner = Inner {
             config,
@@ -114,6 +146,7 @@ impl UserAgent {
             local_addr,
             cancel,
             events,
+            contact,
             registration: Mutex::new(None),
         };
         Ok((
@@ -191,7 +224,6 @@ impl UserAgent {
         };
         let caller = Uri::try_from(format!("sip:{from_user}@{}", cfg.identity.domain).as_str())
             .map_err(|_| SipUaError::InvalidUri(redact(from_user)))?;
-        let contact = self.contact_uri(&cfg.identity.user)?;
         let content = InviteContent::build(sdp_offer, &extras, &cfg.identity.domain, &tokens())?;
         let headers = content
             .headers
@@ -205,7 +237,7 @@ impl UserAgent {
             destination: cfg.outbound_proxy.map(Into::into),
             content_type: Some(content.content_type),
             offer: Some(content.body),
-            contact,
+            contact: self.inner.contact.clone(),
             credential: cfg.credentials.as_ref().map(|c| {
                 rsipstack::dialog::authenticate::Credential {
                     username: c.username.clone(),
@@ -221,12 +253,13 @@ impl UserAgent {
         let (dialog, outcome) = self.inner.dialogs.do_invite_async(option, states_tx)?;
         let call_id = dialog.id().call_id.clone();
         info!(%call_id, target = %Redacted(&target), ?extras, "INVITE sent");
-        Ok(call::spawn(
+        Ok(call::spawn_outgoing(
             call_id,
             dialog,
             outcome,
             states_rx,
             self.inner.dialogs.clone(),
+            sdp_offer.to_owned(),
         ))
     }
 
@@ -234,15 +267,16 @@ impl UserAgent {
     pub fn shutdown(&self) {
         self.inner.cancel.cancel();
     }
+}
 
-    fn contact_uri(&self, user: &str) -> Result<Uri, SipUaError> {
-        let mut contact = format!("sip:{user}@{}", self.inner.local_addr);
-        if let Some(param) = self.inner.config.transport.uri_param() {
-            contact.push_str(";transport=");
-            contact.push_str(param);
-        }
-        Uri::try_from(contact.as_str()).map_err(|_| SipUaError::InvalidUri(redact(&contact)))
+/// `sip:user@local_addr`, with the transport when it is not UDP.
+fn contact_uri(config: &UaConfig, local_addr: SocketAddr) -> Result<Uri, SipUaError> {
+    let mut contact = format!("sip:{}@{local_addr}", config.identity.user);
+    if let Some(param) = config.transport.uri_param() {
+        contact.push_str(";transport=");
+        contact.push_str(param);
     }
+    Uri::try_from(contact.as_str()).map_err(|_| SipUaError::InvalidUri(redact(&contact)))
 }
 
 /// The identity's user part goes into From and Contact unescaped: a number or a
@@ -279,33 +313,5 @@ fn tokens() -> Tokens {
     Tokens {
         boundary: format!("sp-{token}"),
         content_id: format!("loc-{token}@softphone"),
-    }
-}
-
-/// Requests from peers. In-dialog ones go to their dialog (a BYE ends the call there);
-/// the rest get a definite answer so the peer is never left retransmitting.
-async fn serve_incoming(mut incoming: TransactionReceiver, dialogs: Arc<DialogLayer>) {
-    while let Some(mut tx) = incoming.recv().await {
-        let dialogs = dialogs.clone();
-        tokio::spawn(async move {
-            let method = tx.original.method;
-            if let Some(mut dialog) = dialogs.match_dialog(&tx) {
-                if let Err(e) = dialog.handle(&mut tx).await {
-                    warn!(%method, error = %e, "in-dialog request failed");
-                }
-                return;
-            }
-            let status = match method {
-                Method::Ack => return,
-                Method::Options => StatusCode::OK,
-                // Inbound calls are not handled yet: say so rather than ring nowhere.
-                Method::Invite => StatusCode::TemporarilyUnavailable,
-                _ => StatusCode::CallTransactionDoesNotExist,
-            };
-            debug!(%method, ?status, "out-of-dialog request answered");
-            if let Err(e) = tx.reply(status).await {
-                warn!(%method, error = %e, "reply failed");
-            }
-        });
     }
 }

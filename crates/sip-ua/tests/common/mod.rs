@@ -9,8 +9,8 @@ use std::process::{ExitStatus, Stdio};
 use std::time::Duration;
 
 use sip_ua::{
-    CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, LocationByValue, UaConfig,
-    UaEvent, UaEvents, UserAgent,
+    CallEvent, CivicAddress, CivicField, Credentials, EndedBy, Identity, IncomingCall,
+    LocationByValue, RegistrationEvent, UaConfig, UaEvent, UaEvents, UserAgent,
 };
 use tokio::process::{Child, Command};
 
@@ -43,7 +43,7 @@ pub enum Over {
     Tcp,
 }
 
-fn free_port(over: Over) -> u16 {
+pub fn free_port(over: Over) -> u16 {
     match over {
         Over::Udp => UdpSocket::bind("127.0.0.1:0")
             .and_then(|s| s.local_addr())
@@ -72,15 +72,42 @@ impl Sipp {
 
     /// Like [`Sipp::serve`], over the given transport.
     pub async fn serve_over(scenario: &str, over: Over) -> Sipp {
+        Sipp::start(scenario, over, free_port(over), &["-m", "1"]).await
+    }
+
+    /// sipp as a server on `port`, for any number of calls (each new Call-ID runs the
+    /// scenario again) until it is killed or its global timeout ends it.
+    pub async fn serve_many_on(scenario: &str, over: Over, port: u16) -> Sipp {
+        Sipp::start(scenario, over, port, &[]).await
+    }
+
+    /// sipp as a UAC placing one call to `target` (the UA), with `service` as the
+    /// Request-URI's user part (`[service]` in the scenario).
+    pub async fn call(scenario: &str, target: SocketAddr, service: &str) -> Sipp {
+        Sipp::call_over(scenario, Over::Udp, target, service).await
+    }
+
+    /// Like [`Sipp::call`], over the given transport.
+    pub async fn call_over(scenario: &str, over: Over, target: SocketAddr, service: &str) -> Sipp {
+        let target = target.to_string();
+        Sipp::start(
+            scenario,
+            over,
+            free_port(over),
+            &["-m", "1", "-s", service, &target],
+        )
+        .await
+    }
+
+    async fn start(scenario: &str, over: Over, port: u16, extra: &[&str]) -> Sipp {
         let dir = tempfile::tempdir().expect("temp dir for sipp logs");
-        let port = free_port(over);
         let path = scenario_path(scenario);
         assert!(path.exists(), "scenario {} is missing", path.display());
         let mut cmd = Command::new("sipp");
         cmd.arg("-sf")
             .arg(&path)
             .args(["-i", "127.0.0.1", "-p", &port.to_string()])
-            .args(["-m", "1", "-nostdin"])
+            .args(["-nostdin"])
             .args(["-t", if over == Over::Tcp { "t1" } else { "u1" }])
             // sipp's own limit, a little past ours, so it also ends on its own.
             .args(["-timeout", "15s", "-timeout_error"])
@@ -90,6 +117,7 @@ impl Sipp {
             .arg("-trace_logs")
             .arg("-log_file")
             .arg(dir.path().join("actions.log"))
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::from(
                 std::fs::File::create(dir.path().join("screen.log")).expect("screen log"),
@@ -115,6 +143,12 @@ impl Sipp {
         };
         sipp.wait_listening().await;
         sipp
+    }
+
+    /// Stops sipp now (SIGKILL to its own pid) and waits for it to be gone, so its
+    /// port is free again.
+    pub async fn kill(&mut self) {
+        let _ = self.child.kill().await;
     }
 
     /// sipp is ready once its port is taken: binding it ourselves then fails.
@@ -264,6 +298,32 @@ pub async fn next_ua_event(events: &mut UaEvents, sipp: &Sipp) -> UaEvent {
         Ok(Some(event)) => event,
         Ok(None) => panic!("UA events ended:\n{}", sipp.diagnostics()),
         Err(_) => panic!("no UA event within {WAIT:?}:\n{}", sipp.diagnostics()),
+    }
+}
+
+/// The next UA event, which must be an incoming call.
+pub async fn next_incoming(events: &mut UaEvents, sipp: &Sipp) -> IncomingCall {
+    match next_ua_event(events, sipp).await {
+        UaEvent::Incoming(call) => call,
+        other => panic!("expected an incoming call, got {other:?}"),
+    }
+}
+
+/// Our SDP answer to sipp's offers.
+pub const SDP_ANSWER: &str = "v=0\r\n\
+o=- 2 1 IN IP4 127.0.0.1\r\n\
+s=-\r\n\
+c=IN IP4 127.0.0.1\r\n\
+t=0 0\r\n\
+m=audio 50000 RTP/AVP 0\r\n\
+a=rtpmap:0 PCMU/8000\r\n\
+a=sendrecv\r\n";
+
+/// The next UA event, which must be a registration event.
+pub async fn next_registration(events: &mut UaEvents, sipp: &Sipp) -> RegistrationEvent {
+    match next_ua_event(events, sipp).await {
+        UaEvent::Registration(event) => event,
+        other => panic!("expected a registration event, got {other:?}"),
     }
 }
 

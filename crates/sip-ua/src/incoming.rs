@@ -1,0 +1,170 @@
+//! [`IncomingCall`]: what an INVITE from a peer says about the call, with its [`Call`].
+
+use std::fmt;
+
+use rsipstack::sip::prelude::{HeadersExt, ToTypedHeader};
+use rsipstack::sip::Request;
+
+use crate::call::Call;
+use crate::redact::Redacted;
+
+/// A call the peer placed to us, reported as [`crate::UaEvent::Incoming`]. The engine
+/// then uses `call`: [`Call::ring`], [`Call::answer`] or [`Call::reject`]; a CANCEL
+/// from the caller ends it with `Ended { by: Remote }`.
+pub struct IncomingCall {
+    pub call: Call,
+    /// The user part of the From URI: the caller's number or name (empty when the
+    /// URI has none, e.g. `sip:anonymous.invalid`).
+    pub caller: String,
+    /// The From header's display name, when there is one.
+    pub caller_display_name: Option<String>,
+    /// The user part of `P-Asserted-Identity`, when a trusted network sent one.
+    pub asserted_caller: Option<String>,
+    /// The user part of the To URI: the number the caller dialled. For a PSAP
+    /// calling back, this is the callback number of the emergency call, which routes
+    /// the call to the agent who placed it.
+    pub dialled: String,
+    /// The user part of the Request-URI: usually our Contact's user; some trunks put
+    /// the dialled number here instead of in To.
+    pub request_user: String,
+    /// The SDP offer, `None` when the INVITE had none (our offer then goes in the
+    /// 200 OK and the answer comes in the ACK).
+    pub sdp_offer: Option<String>,
+    /// The `Priority` header (`emergency`, `urgent`, ...), when present.
+    pub priority: Option<String>,
+}
+
+impl fmt::Debug for IncomingCall {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IncomingCall")
+            .field("call_id", &self.call.call_id())
+            .field("caller", &Redacted(&self.caller))
+            .field("dialled", &Redacted(&self.dialled))
+            .field("priority", &self.priority)
+            .field("has_offer", &self.sdp_offer.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+/// The parts of an INVITE that [`IncomingCall`] carries, before the call exists.
+#[derive(Debug, Default)]
+pub(crate) struct InviteSummary {
+    pub(crate) caller: String,
+    pub(crate) caller_display_name: Option<String>,
+    pub(crate) asserted_caller: Option<String>,
+    pub(crate) dialled: String,
+    pub(crate) request_user: String,
+    pub(crate) sdp_offer: Option<String>,
+    pub(crate) priority: Option<String>,
+}
+
+impl InviteSummary {
+    pub(crate) fn of(req: &Request) -> InviteSummary {
+        let from = req.from_header().ok().and_then(|h| h.clone().typed().ok());
+        let to = req.to_header().ok().and_then(|h| h.clone().typed().ok());
+        let user_of = |uri: &rsipstack::sip::Uri| {
+            uri.auth
+                .as_ref()
+                .map(|a| a.user.clone())
+                .unwrap_or_default()
+        };
+        let is_sdp = header(req, "Content-Type").is_some_and(|t| {
+            t.split(';')
+                .next()
+                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/sdp"))
+        });
+        InviteSummary {
+            caller: from.as_ref().map(|f| user_of(&f.uri)).unwrap_or_default(),
+            caller_display_name: from
+                .and_then(|f| f.display_name)
+                .map(|n| n.trim_matches('"').to_owned())
+                .filter(|n| !n.is_empty()),
+            asserted_caller: header(req, "P-Asserted-Identity").and_then(uri_user),
+            dialled: to.map(|t| user_of(&t.uri)).unwrap_or_default(),
+            request_user: user_of(&req.uri),
+            sdp_offer: (is_sdp && !req.body.is_empty())
+                .then(|| String::from_utf8_lossy(&req.body).into_owned()),
+            priority: header(req, "Priority").map(|p| p.trim().to_owned()),
+        }
+    }
+
+    pub(crate) fn into_incoming(self, call: Call) -> IncomingCall {
+        IncomingCall {
+            call,
+            caller: self.caller,
+            caller_display_name: self.caller_display_name,
+            asserted_caller: self.asserted_caller,
+            dialled: self.dialled,
+            request_user: self.request_user,
+            sdp_offer: self.sdp_offer,
+            priority: self.priority,
+        }
+    }
+}
+
+fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
+    req.headers
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case(name))
+        .map(|h| h.value())
+}
+
+/// The user part of the first `sip:`, `sips:` or `tel:` URI in a header value such
+/// as `"Name" <sip:+13125550100@host>, <tel:+13125550100>`.
+fn uri_user(value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    let (start, tel) = ["sip:", "sips:", "tel:"]
+        .iter()
+        .filter_map(|s| lower.find(s).map(|at| (at + s.len(), *s == "tel:")))
+        .min()?;
+    let rest = &value[start..];
+    let end = rest
+        .find(|c| matches!(c, '>' | ';' | ',' | '?') || (!tel && c == '@'))
+        .unwrap_or(rest.len());
+    let user = &rest[..end];
+    // A sip URI without '@' has no user part.
+    let has_user = tel || rest[end..].starts_with('@');
+    (has_user && !user.is_empty()).then(|| user.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asserted_identity_user_is_taken_from_sip_or_tel() {
+        assert_eq!(
+            uri_user("\"PSAP\" <sip:+13125550100@psap.example;user=phone>").as_deref(),
+            Some("+13125550100")
+        );
+        assert_eq!(
+            uri_user("<tel:+13125550100;phone-context=x>").as_deref(),
+            Some("+13125550100")
+        );
+        assert_eq!(uri_user("<sip:psap.example>"), None);
+        assert_eq!(uri_user("garbage"), None);
+    }
+
+    #[test]
+    fn an_invite_is_summarised() {
+        let text = "INVITE sip:agent1001@127.0.0.1:5070 SIP/2.0\r\n\
+            Via: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bK1\r\n\
+            From: \"Jane Roe\" <sip:+13125550199@127.0.0.1>;tag=1\r\n\
+            To: <sip:+13125550100@127.0.0.1>\r\n\
+            Call-ID: c1\r\n\
+            CSeq: 1 INVITE\r\n\
+            Priority: emergency\r\n\
+            P-Asserted-Identity: <sip:+13125550199@psap.example>\r\n\
+            Content-Type: application/sdp\r\n\
+            Content-Length: 4\r\n\r\nv=0\n";
+        let req = Request::try_from(text).expect("a valid INVITE");
+        let s = InviteSummary::of(&req);
+        assert_eq!(s.caller, "+13125550199");
+        assert_eq!(s.caller_display_name.as_deref(), Some("Jane Roe"));
+        assert_eq!(s.asserted_caller.as_deref(), Some("+13125550199"));
+        assert_eq!(s.dialled, "+13125550100");
+        assert_eq!(s.request_user, "agent1001");
+        assert_eq!(s.priority.as_deref(), Some("emergency"));
+        assert_eq!(s.sdp_offer.as_deref(), Some("v=0\n"));
+    }
+}
