@@ -10,8 +10,20 @@ use wire::{CallControl, CallDirection, CallState, CallView, EmergencyPanelView, 
 /// What the engine asks a call's SIP task to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SipCommand {
-    /// CANCEL before an answer, BYE after.
+    /// BYE after an answer; before one, CANCEL (outbound) or 603 Decline (inbound).
     End,
+    /// 180 Ringing for an inbound call.
+    Ring,
+    /// 200 OK with our SDP answer.
+    Answer(String),
+    /// A final refusal of an inbound call (486, 480...).
+    Reject(u16),
+    /// A re-INVITE with this offer (hold, resume).
+    Reinvite(String),
+    /// Our answer to the peer's re-INVITE; `None` refuses it (488).
+    AnswerReoffer(Option<String>),
+    /// A digit by SIP INFO.
+    Dtmf(char),
 }
 
 /// How long an ended call stays on screen with its outcome.
@@ -33,8 +45,10 @@ pub(crate) struct CallEntry {
     pub outcome: Option<UiError>,
     /// `None` until the SIP side exists (or when it never will).
     pub sip: Option<mpsc::UnboundedSender<SipCommand>>,
-    /// The RTP port our offer named, held until the media session takes it.
-    pub rtp: Option<std::net::UdpSocket>,
+    /// Our side of offer/answer and the RTP port it names.
+    pub media: Option<crate::offer::MediaPlan>,
+    /// The peer's offer of an inbound call, answered when the agent answers.
+    pub remote_offer: Option<String>,
 }
 
 impl CallEntry {
@@ -53,7 +67,16 @@ impl CallEntry {
             panel: None,
             outcome: None,
             sip: None,
-            rtp: None,
+            media: None,
+            remote_offer: None,
+        }
+    }
+
+    pub fn inbound(remote: String, now: Millis) -> Self {
+        CallEntry {
+            direction: CallDirection::Inbound,
+            state: CallState::Ringing,
+            ..CallEntry::outbound(remote, now)
         }
     }
 

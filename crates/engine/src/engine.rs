@@ -20,7 +20,7 @@ use wire::{
     AgentView, CallControl, CallState, ErrorCode, RegistrationState, RegistrationView, UiError,
 };
 
-use crate::calls::{control_from_wire, CallEntry, CallTable};
+use crate::calls::{control_from_wire, CallEntry, CallTable, SipCommand};
 use crate::config::{self, EngineConfig};
 use crate::convert::{presence_from_wire, presence_to_wire};
 use crate::history::History;
@@ -58,6 +58,7 @@ pub(crate) struct Shared {
     wake: Arc<Notify>,
     pub(crate) sip: SipLink,
     pub(crate) me: Weak<Shared>,
+    rt: Handle,
 }
 
 #[derive(Debug)]
@@ -151,6 +152,7 @@ impl Engine {
                 wake: Arc::new(Notify::new()),
                 sip: SipLink::start(rt.clone(), sip_config, reports),
                 me: me.clone(),
+                rt: rt.clone(),
             }
         });
         // The restart may have decided things (presence restored after an emergency
@@ -232,6 +234,47 @@ impl Engine {
         Ok(self.view())
     }
 
+    /// The agent answers a ringing inbound call.
+    pub fn answer(&self, call: u32) -> Result<AgentView, UiError> {
+        let call_id = CallId(u64::from(call));
+        self.shared
+            .apply(Input::Answer { call_id })
+            .map_err(refusal)?;
+        Ok(self.view())
+    }
+
+    /// A keypad digit during a call, when the core offers the dial pad (E8). Sent by
+    /// SIP INFO; RFC 4733 events go with the media session.
+    pub fn send_dtmf(&self, call: u32, digit: char) -> Result<(), UiError> {
+        let call_id = CallId(u64::from(call));
+        let inner = self.shared.lock();
+        let allowed = inner
+            .core
+            .controls(call_id)
+            .ok_or_else(|| unknown(call))?
+            .contains(agent_core::Control::Dialpad);
+        if !allowed {
+            return Err(UiError::new(
+                ErrorCode::NotAllowed,
+                "The keypad is not available for this call.",
+            ));
+        }
+        if !matches!(digit, '0'..='9' | '*' | '#' | 'A'..='D') {
+            return Err(UiError::new(
+                ErrorCode::InvalidInput,
+                format!("{digit:?} is not a keypad digit."),
+            ));
+        }
+        let sip = inner.calls.get(call_id).and_then(|c| c.sip.clone());
+        match sip {
+            Some(sip) if sip.send(SipCommand::Dtmf(digit)).is_ok() => Ok(()),
+            _ => Err(UiError::new(
+                ErrorCode::Network,
+                "The call has no SIP side to send the digit on.",
+            )),
+        }
+    }
+
     /// A call control (mute, hold, resume, record...). The core decides whether it
     /// is allowed for this call (E8).
     pub fn call_control(&self, call: u32, control: CallControl) -> Result<AgentView, UiError> {
@@ -289,6 +332,10 @@ impl Shared {
         let view = self.lock().view();
         // Nobody listening is fine: callers get the view as their reply anyway.
         let _ = self.views.send(view);
+    }
+
+    pub(crate) fn rt(&self) -> &Handle {
+        &self.rt
     }
 
     pub(crate) fn reports(&self) -> Arc<dyn Reports> {
@@ -374,6 +421,30 @@ impl Reports for WeakReports {
         shared.lock().registration = view;
         shared.published();
     }
+
+    fn incoming(&self, call: sip_ua::IncomingCall) {
+        let Some(shared) = self.0.upgrade() else {
+            // No engine: turn the caller away rather than leave it ringing nowhere.
+            let _ = call.call.reject(480);
+            return;
+        };
+        shared.on_incoming(call);
+    }
+
+    fn reinvite_answered(&self, call_id: CallId, answer: Result<String, String>) {
+        let Some(shared) = self.0.upgrade() else {
+            return;
+        };
+        let mut inner = shared.lock();
+        let Some(call) = inner.calls.get_mut(call_id) else {
+            return;
+        };
+        match (answer, call.media.as_mut()) {
+            (Ok(sdp), Some(media)) => media.accept_answer(&sdp),
+            (Ok(_), None) => {}
+            (Err(why), _) => tracing::warn!(%call_id, %why, "re-INVITE failed; the call goes on"),
+        }
+    }
 }
 
 impl Shared {
@@ -392,7 +463,14 @@ impl Shared {
                         call.state = CallState::Ringing;
                         CallEvent::Ringing
                     }
-                    Sip::Answered { .. } => {
+                    Sip::Answered { sdp } => {
+                        if call.direction == wire::CallDirection::Inbound {
+                            // Our 200 was ACKed: the core already counts it answered.
+                            return;
+                        }
+                        if let Some(media) = call.media.as_mut() {
+                            media.accept_answer(&sdp);
+                        }
                         call.state = CallState::Connected;
                         call.answered_at = Some(now);
                         CallEvent::Answered
@@ -404,6 +482,29 @@ impl Shared {
                     Sip::Ended { by } => CallEvent::Ended {
                         by_remote: by == sip_ua::EndedBy::Remote,
                     },
+                    Sip::Reoffer { sdp } => {
+                        // The peer holds, resumes or moves its media: answer from our
+                        // side of the call; an offer we cannot use is refused (488).
+                        let answer = call.media.as_mut().and_then(|m| match m.answer(&sdp) {
+                            Ok(answer) => Some(answer),
+                            Err(why) => {
+                                tracing::warn!(%call_id, %why, "the peer's re-offer cannot be used");
+                                None
+                            }
+                        });
+                        if let Some(sip) = &call.sip {
+                            let _ = sip.send(SipCommand::AnswerReoffer(answer));
+                        }
+                        return;
+                    }
+                    Sip::Dtmf(_) => {
+                        tracing::info!(%call_id, "DTMF digit received");
+                        return;
+                    }
+                    Sip::Transfer(state) => {
+                        tracing::info!(%call_id, ?state, "transfer progress");
+                        return;
+                    }
                 }
             };
             if let Err(e) = self.run(

@@ -17,6 +17,7 @@ pub mod config;
 mod convert;
 mod engine;
 mod history;
+mod inbound;
 mod offer;
 mod outputs;
 mod sip_link;

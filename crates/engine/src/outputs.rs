@@ -12,8 +12,10 @@ use wire::{CallState, CallbackWindowView};
 
 use crate::calls::SipCommand;
 use crate::engine::{Inner, Shared};
-use crate::offer::{media_ip, offer};
+use crate::inbound;
+use crate::offer::{media_ip, MediaPlan};
 use crate::sip_link::Invite;
+use media::sdp::Direction;
 
 impl Shared {
     pub(crate) fn carry_out(&self, inner: &mut Inner, now: Millis, outputs: Vec<Output>) {
@@ -35,8 +37,19 @@ impl Shared {
                         });
                     }
                 }
-                Output::HoldCall { call_id } => set_state(inner, call_id, CallState::OnHold),
-                Output::ResumeCall { call_id } => set_state(inner, call_id, CallState::Connected),
+                Output::HoldCall { call_id } => {
+                    set_state(inner, call_id, CallState::OnHold);
+                    inbound::reinvite(inner, call_id, Direction::SendOnly);
+                }
+                Output::ResumeCall { call_id } => {
+                    set_state(inner, call_id, CallState::Connected);
+                    inbound::reinvite(inner, call_id, Direction::SendRecv);
+                }
+                Output::Ring { call_id, alert, .. } => inbound::ring(inner, call_id, alert),
+                Output::AnswerCall { call_id } => inbound::answer(inner, call_id),
+                Output::RejectInbound { call_id, reason } => {
+                    inbound::reject(inner, call_id, reason);
+                }
                 Output::PerformControl { call_id, control } => {
                     if control == agent_core::Control::Mute {
                         if let Some(call) = inner.calls.get_mut(call_id) {
@@ -117,12 +130,8 @@ impl Shared {
                 Output::RecordingRefused { call_id, reason } => {
                     tracing::info!(%call_id, ?reason, "call not recorded");
                 }
-                other @ (Output::StopMedia { .. }
-                | Output::StartRecording { .. }
-                | Output::Ring { .. }
-                | Output::AnswerCall { .. }
-                | Output::RejectInbound { .. }) => {
-                    tracing::warn!(output = ?other, "output not carried out yet (media and inbound calls)");
+                other @ (Output::StopMedia { .. } | Output::StartRecording { .. }) => {
+                    tracing::warn!(output = ?other, "output not carried out yet (the media session)");
                 }
             }
         }
@@ -147,7 +156,8 @@ impl Shared {
             .map_or((std::net::Ipv4Addr::UNSPECIFIED.into(), None), |s| {
                 (s.ua.bind.ip(), s.ua.outbound_proxy)
             });
-        let offer = offer(media_ip(bind, toward), call_id.0 ^ now.0);
+        let mut plan = MediaPlan::new(media_ip(bind, toward), call_id.0 ^ now.0);
+        let sdp_offer = plan.offer(Direction::SendRecv);
         let extras = match &emergency {
             // A held lease, else the fallback: the INVITE never waits for a lease (E2,
             // E5); the edge swaps in the pool number when the lease arrives in time.
@@ -167,7 +177,7 @@ impl Shared {
         let invite = Invite {
             call_id,
             user: user.clone(),
-            sdp_offer: offer.sdp,
+            sdp_offer,
             extras,
         };
         let commands = self.sip.invite(invite, self.reports());
@@ -175,7 +185,7 @@ impl Shared {
             call.remote = user;
             call.emergency = emergency.is_some();
             call.sip = Some(commands);
-            call.rtp = offer.socket;
+            call.media = Some(plan);
         }
     }
 }

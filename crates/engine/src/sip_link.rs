@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use agent_core::CallId;
 use sip_ua::{
-    Account, CallEvent as SipEvent, FailReason, InviteExtras, RegistrationEvent, UaEvent, UserAgent,
+    Account, Call, CallEvent as SipEvent, FailReason, IncomingCall, InviteExtras,
+    RegistrationEvent, SipUaError, UaEvent, UserAgent,
 };
 use tokio::runtime::Handle;
 use tokio::sync::{mpsc, watch};
@@ -31,6 +32,10 @@ pub(crate) trait Reports: Send + Sync + 'static {
     fn call_event(&self, call_id: CallId, event: SipEvent);
     fn call_failed_to_start(&self, call_id: CallId, error: UiError);
     fn registration(&self, view: RegistrationView);
+    /// A new inbound call; the engine takes it over (its own task drives it).
+    fn incoming(&self, call: IncomingCall);
+    /// The peer answered our re-INVITE (hold, resume), or it failed.
+    fn reinvite_answered(&self, call_id: CallId, answer: Result<String, String>);
 }
 
 /// One INVITE to send.
@@ -100,39 +105,56 @@ async fn run_user_agent(config: SipConfig, slot: watch::Sender<UaSlot>, reports:
         }
     };
     let _ = slot.send(UaSlot::Ready(ua.clone()));
-    let Some(registrar) = config.registrar.clone() else {
-        return;
+    let registering = match (config.registrar.clone(), config.ua.credentials.clone()) {
+        (Some(registrar), Some(credentials)) => {
+            reports.registration(RegistrationView {
+                state: RegistrationState::Registering,
+                account: Some(account_name.clone()),
+                detail: None,
+            });
+            let account = Account::new(&registrar, credentials, config.expires);
+            match ua.register(account) {
+                Ok(()) => true,
+                Err(e) => {
+                    reports.registration(RegistrationView {
+                        state: RegistrationState::Failed,
+                        account: Some(account_name.clone()),
+                        detail: Some(e.to_string()),
+                    });
+                    false
+                }
+            }
+        }
+        (Some(_), None) => {
+            tracing::warn!("a registrar is configured without a password; not registering");
+            false
+        }
+        _ => false,
     };
-    let Some(credentials) = config.ua.credentials.clone() else {
-        tracing::warn!("a registrar is configured without a password; not registering");
-        return;
-    };
-    reports.registration(RegistrationView {
-        state: RegistrationState::Registering,
-        account: Some(account_name.clone()),
-        detail: None,
-    });
-    let account = Account {
-        registrar,
-        credentials,
-        expires: config.expires,
-    };
-    if let Err(e) = ua.register(account) {
+    if !registering {
         reports.registration(RegistrationView {
-            state: RegistrationState::Failed,
-            account: Some(account_name),
-            detail: Some(e.to_string()),
+            state: RegistrationState::NotConfigured,
+            account: Some(account_name.clone()),
+            detail: Some(
+                "no registrar configured: calls go out, none come in unless routed here".into(),
+            ),
         });
-        return;
     }
-    while let Some(UaEvent::Registration(event)) = events.next().await {
+    while let Some(event) = events.next().await {
+        let event = match event {
+            UaEvent::Incoming(incoming) => {
+                reports.incoming(incoming);
+                continue;
+            }
+            UaEvent::Registration(event) => event,
+        };
         let (state, detail) = match event {
             RegistrationEvent::Registered { .. } => (RegistrationState::Registered, None),
             RegistrationEvent::Rejected { code } => (
                 RegistrationState::Failed,
                 Some(format!("the registrar refused the account ({code})")),
             ),
-            RegistrationEvent::Unreachable { error } => (
+            RegistrationEvent::Unreachable { error } | RegistrationEvent::Lost { error } => (
                 RegistrationState::Failed,
                 Some(format!(
                     "the registrar cannot be reached ({error}); retrying"
@@ -152,7 +174,7 @@ async fn run_call(
     invite: Invite,
     domain: String,
     mut ua: watch::Receiver<UaSlot>,
-    mut commands: mpsc::UnboundedReceiver<SipCommand>,
+    commands: mpsc::UnboundedReceiver<SipCommand>,
     reports: Arc<dyn Reports>,
 ) {
     let call_id = invite.call_id;
@@ -175,7 +197,7 @@ async fn run_call(
         UaSlot::Starting => unreachable!("waited until the user agent left Starting"),
     };
     let target = format!("sip:{}@{}", invite.user, domain);
-    let mut call = match ua.invite(&target, &invite.sdp_offer, invite.extras).await {
+    let call = match ua.invite(&target, &invite.sdp_offer, invite.extras).await {
         Ok(call) => call,
         Err(e) => {
             tracing::warn!(%call_id, error = %e, "INVITE could not be sent");
@@ -186,26 +208,72 @@ async fn run_call(
             return reports.call_failed_to_start(call_id, error);
         }
     };
+    drive_call(call_id, call, commands, reports).await;
+}
+
+/// Runs one call until its last event: SIP news go to the engine, the engine's
+/// commands go to SIP. Shared by both directions.
+pub(crate) async fn drive_call(
+    call_id: CallId,
+    mut call: Call,
+    mut commands: mpsc::UnboundedReceiver<SipCommand>,
+    reports: Arc<dyn Reports>,
+) {
+    // `answered`: the dialog is confirmed (2xx received, or our 2xx ACKed).
+    // `answer_sent`: our 200 is out but not yet ACKed; RFC 3261 15 forbids a BYE
+    // until the ACK comes, so an End meanwhile waits for it.
     let mut answered = false;
+    let mut answer_sent = false;
+    let mut end_pending = false;
     let mut commands_open = true;
     loop {
         tokio::select! {
             event = call.next_event() => {
                 let Some(event) = event else { break };
-                answered |= matches!(event, SipEvent::Answered { .. });
+                let confirmed = matches!(event, SipEvent::Answered { .. });
+                answered |= confirmed;
                 let last = matches!(event, SipEvent::Failed { .. } | SipEvent::Ended { .. });
                 reports.call_event(call_id, event);
                 if last { break }
+                if confirmed && std::mem::take(&mut end_pending) {
+                    if let Err(e) = call.bye().await {
+                        tracing::warn!(%call_id, error = %e, "BYE failed");
+                    }
+                }
             }
             command = commands.recv(), if commands_open => match command {
-                Some(SipCommand::End) => {
-                    let result = if answered { call.bye().await } else { call.cancel().await };
-                    if let Err(e) = result {
-                        tracing::warn!(%call_id, error = %e, "ending the call failed");
+                Some(SipCommand::Reinvite(sdp)) => {
+                    let answer = call.reinvite(&sdp).await.map_err(|e| e.to_string());
+                    reports.reinvite_answered(call_id, answer);
+                }
+                Some(SipCommand::End) if answer_sent && !answered => end_pending = true,
+                Some(command) => {
+                    answer_sent |= matches!(command, SipCommand::Answer(_));
+                    if let Err(e) = carry_out(&call, command, answered).await {
+                        tracing::warn!(%call_id, error = %e, "SIP request failed");
                     }
                 }
                 None => commands_open = false,
             },
+        }
+    }
+}
+
+async fn carry_out(call: &Call, command: SipCommand, answered: bool) -> Result<(), SipUaError> {
+    match command {
+        SipCommand::End if answered => call.bye().await,
+        // Declining a call that rings here.
+        SipCommand::End if call.direction() == sip_ua::Direction::Incoming => call.reject(603),
+        SipCommand::End => call.cancel().await,
+        SipCommand::Ring => call.ring(),
+        SipCommand::Answer(sdp) => call.answer(&sdp),
+        SipCommand::Reject(code) => call.reject(code),
+        SipCommand::Reinvite(sdp) => call.reinvite(&sdp).await.map(drop),
+        SipCommand::AnswerReoffer(Some(sdp)) => call.answer_reoffer(&sdp).await,
+        SipCommand::AnswerReoffer(None) => call.refuse_reoffer().await,
+        SipCommand::Dtmf(digit) => {
+            call.send_info_dtmf(digit, std::time::Duration::from_millis(160))
+                .await
         }
     }
 }

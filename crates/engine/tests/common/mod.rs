@@ -23,7 +23,17 @@ pub struct Sipp {
 }
 
 impl Sipp {
+    /// sipp as a server (UAS) for one call.
     pub async fn serve(scenario: &str) -> Sipp {
+        Sipp::start(scenario, &[]).await
+    }
+
+    /// sipp as the caller of `target` (UAC) for one call.
+    pub async fn call(scenario: &str, target: SocketAddr) -> Sipp {
+        Sipp::start(scenario, &["-s", "agent1001", &target.to_string()]).await
+    }
+
+    async fn start(scenario: &str, extra: &[&str]) -> Sipp {
         let logs = tempfile::tempdir().expect("temp dir for sipp logs");
         let port = UdpSocket::bind("127.0.0.1:0")
             .and_then(|s| s.local_addr())
@@ -53,6 +63,7 @@ impl Sipp {
                 "-error_file",
             ])
             .arg(log("errors.log"))
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::from(
                 std::fs::File::create(log("screen.log")).expect("log"),
@@ -70,7 +81,7 @@ impl Sipp {
             logs,
             scenario: scenario.to_owned(),
         };
-        // Listening once we can no longer bind its port.
+        // Listening once we can no longer bind its port (a UAC binds it too).
         let deadline = tokio::time::Instant::now() + WAIT;
         while UdpSocket::bind(addr).is_ok() {
             if let Ok(Some(status)) = sipp.child.try_wait() {
@@ -121,14 +132,26 @@ impl Sipp {
     }
 }
 
+/// A loopback address with a port free right now, for the engine's SIP socket.
+pub fn free_sip_addr() -> SocketAddr {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("a free UDP port")
+}
+
 /// The configuration file of an agent whose calls go to `proxy`.
 pub fn config_for(proxy: SocketAddr, extra: &str) -> String {
+    config_bound(proxy, "127.0.0.1:0".parse().expect("address"), extra)
+}
+
+/// Like [`config_for`], with the engine's SIP socket on `bind`.
+pub fn config_bound(proxy: SocketAddr, bind: SocketAddr, extra: &str) -> String {
     format!(
         r#"
 [sip]
 user = "agent1001"
 domain = "127.0.0.1"
-bind = "127.0.0.1:0"
+bind = "{bind}"
 outbound_proxy = "{proxy}"
 
 [agent]

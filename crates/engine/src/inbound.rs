@@ -1,0 +1,123 @@
+//! Inbound calls: a new INVITE becomes a call in the table, its own SIP task, and an
+//! `Input::Inbound` for the core, which decides to ring, to turn it away, or (E6) to
+//! ring through Do Not Disturb for the emergency center's callback.
+
+use agent_core::{Alert, CallId, Input, E164};
+use tokio::sync::mpsc;
+
+use crate::calls::{CallEntry, SipCommand};
+use crate::engine::{now, Inner, Shared};
+use crate::offer::{media_ip, MediaPlan};
+use crate::sip_link::drive_call;
+
+impl Shared {
+    pub(crate) fn on_incoming(&self, incoming: sip_ua::IncomingCall) {
+        let sip_ua::IncomingCall {
+            call,
+            caller,
+            asserted_caller,
+            dialled,
+            sdp_offer,
+            ..
+        } = incoming;
+        let remote = asserted_caller.unwrap_or(caller);
+        let (commands, rx) = mpsc::unbounded_channel();
+        let call_id = {
+            let mut inner = self.lock();
+            let now = now();
+            let call_id = inner.calls.next_id();
+            let mut entry = CallEntry::inbound(remote.clone(), now);
+            entry.sip = Some(commands);
+            entry.remote_offer = sdp_offer;
+            inner.calls.insert(call_id, entry);
+            // E6's verdict (a callback to a number leased to this agent) is the back
+            // office's to give; without one, every inbound call is an ordinary one.
+            let input = Input::Inbound {
+                call_id,
+                from: remote,
+                to: E164::parse(&dialled).ok(),
+                emergency_callback: false,
+            };
+            if let Err(e) = self.run(&mut inner, now, input) {
+                tracing::error!(%call_id, error = ?e, "the core refused an inbound call");
+                inner.calls.remove(call_id);
+                let _ = call.reject(500);
+                return;
+            }
+            call_id
+        };
+        self.rt()
+            .spawn(drive_call(call_id, call, rx, self.reports()));
+        self.published();
+    }
+}
+
+/// Ring: 180 toward the caller, and the card shows the alert.
+pub(crate) fn ring(inner: &mut Inner, call_id: CallId, alert: Alert) {
+    if let Some(call) = inner.calls.get_mut(call_id) {
+        call.state = wire::CallState::Ringing;
+        call.emergency_callback = alert == Alert::EmergencyCallback;
+        send(call.sip.as_ref(), SipCommand::Ring);
+    }
+}
+
+/// Answer: our SDP answer to the caller's offer, in a 200 OK.
+pub(crate) fn answer(inner: &mut Inner, call_id: CallId) {
+    let ip = inner
+        .config
+        .sip
+        .as_ref()
+        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |s| s.ua.bind.ip());
+    let now = now();
+    let Some(call) = inner.calls.get_mut(call_id) else {
+        return;
+    };
+    let mut plan = MediaPlan::new(media_ip(ip, None), call_id.0 ^ now.0);
+    let sdp = match call.remote_offer.take() {
+        Some(offer) => match plan.answer(&offer) {
+            Ok(answer) => answer,
+            Err(why) => {
+                // Nothing we can play: say so (488) rather than answer into silence.
+                tracing::warn!(%call_id, %why, "the caller's offer cannot be used");
+                send(call.sip.as_ref(), SipCommand::Reject(488));
+                return;
+            }
+        },
+        // No offer in the INVITE: ours goes in the 200 and the answer in the ACK.
+        None => plan.offer(media::sdp::Direction::SendRecv),
+    };
+    call.media = Some(plan);
+    call.state = wire::CallState::Connected;
+    call.answered_at = Some(now);
+    send(call.sip.as_ref(), SipCommand::Answer(sdp));
+}
+
+/// Turn the call away: 486 when busy, 480 when presence says not now.
+pub(crate) fn reject(inner: &mut Inner, call_id: CallId, reason: agent_core::RejectReason) {
+    let code = match reason {
+        agent_core::RejectReason::Presence(_) => 480,
+        agent_core::RejectReason::Busy | agent_core::RejectReason::EmergencyInProgress => 486,
+    };
+    // The call never rang here, so it leaves no card; the queued reject still
+    // reaches its SIP task after the sender is dropped.
+    if let Some(call) = inner.calls.remove(call_id) {
+        send(call.sip.as_ref(), SipCommand::Reject(code));
+    }
+}
+
+/// Hold (`sendonly`) or resume (`sendrecv`) by re-INVITE.
+pub(crate) fn reinvite(inner: &mut Inner, call_id: CallId, direction: media::sdp::Direction) {
+    let Some(call) = inner.calls.get_mut(call_id) else {
+        return;
+    };
+    if let Some(plan) = call.media.as_mut() {
+        let offer = plan.offer(direction);
+        send(call.sip.as_ref(), SipCommand::Reinvite(offer));
+    }
+}
+
+fn send(sip: Option<&mpsc::UnboundedSender<SipCommand>>, command: SipCommand) {
+    if let Some(sip) = sip {
+        let _ = sip.send(command);
+    }
+}
