@@ -7,6 +7,8 @@ fn main() {
         "dial",
         "hang_up",
         "call_control",
+        "answer",
+        "send_dtmf",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

@@ -39,3 +39,15 @@ pub fn call_control(
 ) -> Result<AgentView, UiError> {
     engine.call_control(call, control)
 }
+
+/// Answers a ringing inbound call.
+#[tauri::command]
+pub fn answer(engine: State<'_, Arc<Engine>>, call: u32) -> Result<AgentView, UiError> {
+    engine.answer(call)
+}
+
+/// A keypad digit during a call (DTMF).
+#[tauri::command]
+pub fn send_dtmf(engine: State<'_, Arc<Engine>>, call: u32, digit: char) -> Result<(), UiError> {
+    engine.send_dtmf(call, digit)
+}

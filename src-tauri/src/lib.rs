@@ -36,7 +36,9 @@ pub fn run() {
             commands::set_presence,
             commands::dial,
             commands::hang_up,
-            commands::call_control
+            commands::call_control,
+            commands::answer,
+            commands::send_dtmf
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

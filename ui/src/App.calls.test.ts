@@ -127,3 +127,32 @@ describe('status and history', () => {
     expect(screen.getByTestId('config-problem')).toHaveTextContent('softphone.toml is not valid');
   });
 });
+
+describe('incoming calls', () => {
+  it('rings with Answer and Decline, and Alt+A answers', async () => {
+    const ringing = callView({ id: 9, direction: 'Inbound', state: 'Ringing', answeredAt: null, controls: ['EndCall'] });
+    const { user } = await renderApp({ calls: [ringing] });
+    expect(screen.getByTestId('call-state')).toHaveTextContent('Incoming call');
+    expect(screen.getByTestId('call-decline')).toBeVisible();
+    expect(screen.queryByTestId('call-end')).toBeNull();
+    await user.keyboard('{Alt>}a{/Alt}');
+    await expect.poll(() => screen.getByTestId('call-card').getAttribute('data-state')).toBe('Connected');
+    expect(screen.queryByTestId('call-answer')).toBeNull();
+  });
+
+  it('marks the emergency center’s callback with its own alert (E6)', async () => {
+    const callback = callView({ direction: 'Inbound', state: 'Ringing', emergencyCallback: true, answeredAt: null });
+    await renderApp({ calls: [callback] });
+    expect(screen.getByTestId('call-emergency-callback-badge')).toHaveTextContent('Emergency callback');
+  });
+});
+
+describe('keypad during a call', () => {
+  it('sends keypad presses as DTMF to the connected call instead of typing them', async () => {
+    const { backend, user } = await renderApp({ calls: [callView({ id: 4 })] });
+    await user.click(screen.getByTestId('keypad-5'));
+    await user.click(screen.getByTestId('keypad-hash'));
+    expect(backend.digits).toEqual(['5', '#']);
+    expect(screen.getByTestId('dial-input')).toHaveValue('');
+  });
+});

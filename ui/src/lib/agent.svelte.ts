@@ -125,6 +125,18 @@ export class AgentState {
     await this.#callAction(() => this.#backend.hangUp(call));
   }
 
+  async answer(call: number): Promise<void> {
+    await this.#callAction(() => this.#backend.answer(call));
+  }
+
+  async sendDtmf(call: number, digit: string): Promise<void> {
+    try {
+      await this.#backend.sendDtmf(call, digit);
+    } catch (error) {
+      this.callError = toUiError(error);
+    }
+  }
+
   async control(call: number, control: CallControl): Promise<void> {
     await this.#callAction(() => this.#backend.callControl(call, control));
   }

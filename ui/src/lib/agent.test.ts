@@ -71,6 +71,8 @@ describe('AgentState', () => {
       dial: () => Promise.resolve(1),
       hangUp: () => Promise.resolve(agentView()),
       callControl: () => Promise.resolve(agentView()),
+      answer: () => Promise.resolve(agentView()),
+      sendDtmf: () => Promise.resolve(),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

@@ -36,6 +36,12 @@ export interface Backend {
   /** Ends a call, or dismisses an ended call's card (Tauri command `hang_up`). */
   hangUp(call: number): Promise<AgentView>;
 
+  /** Answers a ringing inbound call (Tauri command `answer`). */
+  answer(call: number): Promise<AgentView>;
+
+  /** Sends a keypad digit during a call (Tauri command `send_dtmf`). */
+  sendDtmf(call: number, digit: string): Promise<void>;
+
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;
 

@@ -126,6 +126,22 @@ export class FakeBackend implements Backend {
     return Promise.resolve({ ...this.view });
   }
 
+  /** Every digit sent, in order. */
+  readonly digits: string[] = [];
+
+  answer(call: number): Promise<AgentView> {
+    const calls = this.view.calls.map((c) =>
+      c.id === call ? { ...c, state: 'Connected' as const, answeredAt: Date.now(), controls: callView().controls } : c,
+    );
+    this.publish({ ...this.view, calls });
+    return Promise.resolve({ ...this.view });
+  }
+
+  sendDtmf(_call: number, digit: string): Promise<void> {
+    this.digits.push(digit);
+    return Promise.resolve();
+  }
+
   callControl(call: number, control: CallControl): Promise<AgentView> {
     this.controlRequests.push([call, control]);
     const calls = this.view.calls.map((c) => {

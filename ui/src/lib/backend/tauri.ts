@@ -9,6 +9,8 @@ export const COMMAND_SET_PRESENCE = 'set_presence';
 export const COMMAND_DIAL = 'dial';
 export const COMMAND_HANG_UP = 'hang_up';
 export const COMMAND_CALL_CONTROL = 'call_control';
+export const COMMAND_ANSWER = 'answer';
+export const COMMAND_SEND_DTMF = 'send_dtmf';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -35,6 +37,14 @@ export class TauriBackend implements Backend {
 
   hangUp(callId: number): Promise<AgentView> {
     return call<AgentView>(COMMAND_HANG_UP, { call: callId });
+  }
+
+  answer(callId: number): Promise<AgentView> {
+    return call<AgentView>(COMMAND_ANSWER, { call: callId });
+  }
+
+  sendDtmf(callId: number, digit: string): Promise<void> {
+    return call<undefined>(COMMAND_SEND_DTMF, { call: callId, digit });
   }
 
   callControl(callId: number, control: CallControl): Promise<AgentView> {
