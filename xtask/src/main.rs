@@ -25,10 +25,7 @@ fn main() -> anyhow::Result<()> {
         "run" => run(&rest),
         "test" => test::run(&rest),
         "gen-types" => gen_types(),
-        "bench" => exec::step(
-            "benchmark: policy core dial step",
-            exec::cargo(&["bench", "-p", "agent-core", "--bench", "dial_step"]),
-        ),
+        "bench" => bench(),
         "setup" => {
             setup::system_packages(setup::Purpose::Test)?;
             setup::ui_packages()
@@ -39,6 +36,19 @@ fn main() -> anyhow::Result<()> {
         }
         other => bail!("unknown command {other:?}\n{USAGE}"),
     }
+}
+
+/// Every benchmark, each printing its own figures (the README keeps the last ones).
+fn bench() -> anyhow::Result<()> {
+    setup::system_packages(setup::Purpose::Test)?;
+    exec::step(
+        "benchmark: policy core dial step",
+        exec::cargo(&["bench", "-p", "agent-core", "--bench", "dial_step"]),
+    )?;
+    exec::step(
+        "benchmark: dial to INVITE on the wire, against baresip",
+        exec::cargo(&["bench", "-p", "engine", "--bench", "dial_to_invite"]),
+    )
 }
 
 const USAGE: &str =

@@ -59,13 +59,21 @@ pub(crate) struct Shared {
     pub(crate) sip: SipLink,
     pub(crate) me: Weak<Shared>,
     rt: Handle,
+    /// `None` when the data folder cannot be used: the engine then runs from memory.
+    store: Option<StateStore>,
+    /// The sequence number of the last state written: saves happen outside the
+    /// engine lock, and this keeps an older state from overwriting a newer one.
+    persisted: Mutex<u64>,
 }
 
 #[derive(Debug)]
 pub(crate) struct Inner {
     pub(crate) core: Core,
-    /// `None` when the data folder cannot be used: the engine then runs from memory.
-    pub(crate) store: Option<StateStore>,
+    /// The newest state to save, numbered; written after the lock is released so a
+    /// step never waits on the disk while holding the engine (E2: the 911 INVITE's
+    /// task must not queue behind an fsync).
+    pub(crate) pending_persist: Option<(u64, DurableState)>,
+    pub(crate) persist_seq: u64,
     pub(crate) history: History,
     pub(crate) calls: CallTable,
     pub(crate) config: EngineConfig,
@@ -137,7 +145,8 @@ impl Engine {
             Shared {
                 state: Mutex::new(Inner {
                     core,
-                    store,
+                    pending_persist: None,
+                    persist_seq: 0,
                     history,
                     calls: CallTable::default(),
                     config,
@@ -153,6 +162,8 @@ impl Engine {
                 sip: SipLink::start(rt.clone(), sip_config, reports),
                 me: me.clone(),
                 rt: rt.clone(),
+                store,
+                persisted: Mutex::new(0),
             }
         });
         // The restart may have decided things (presence restored after an emergency
@@ -329,6 +340,7 @@ impl Shared {
     }
 
     pub(crate) fn published(&self) {
+        self.save_pending();
         let view = self.lock().view();
         // Nobody listening is fine: callers get the view as their reply anyway.
         let _ = self.views.send(view);
@@ -357,23 +369,38 @@ impl Inner {
             config_problem: self.config_problem.clone(),
         }
     }
+}
 
-    pub(crate) fn persist(&mut self, state: &DurableState) {
+impl Shared {
+    /// Writes the newest pending state, outside the engine lock, and records the
+    /// outcome as the view's storage problem (or clears an earlier one).
+    fn save_pending(&self) {
+        let Some((seq, state)) = self.lock().pending_persist.take() else {
+            return;
+        };
         let Some(store) = &self.store else { return };
-        match store.save(&state.encode()) {
+        let mut last = self.persisted.lock().unwrap_or_else(|e| e.into_inner());
+        if seq <= *last {
+            return;
+        }
+        let result = store.save(&state.encode());
+        *last = seq;
+        drop(last);
+        let mut inner = self.lock();
+        match result {
             Ok(()) => {
                 // A save that works again clears an earlier save failure.
-                if self
+                if inner
                     .problem
                     .as_ref()
                     .is_some_and(|p| p.code == ErrorCode::StorageUnavailable)
                 {
-                    self.problem = None;
+                    inner.problem = None;
                 }
             }
             Err(e) => {
                 tracing::error!(error = %e, "cannot save the agent's state");
-                self.problem = Some(UiError::new(
+                inner.problem = Some(UiError::new(
                     ErrorCode::StorageUnavailable,
                     format!("{e}. Changes are kept until the app closes."),
                 ));

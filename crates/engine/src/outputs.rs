@@ -101,7 +101,10 @@ impl Shared {
                         call.sip = None;
                     }
                 }
-                Output::Persist(state) => inner.persist(&state),
+                Output::Persist(state) => {
+                    inner.persist_seq += 1;
+                    inner.pending_persist = Some((inner.persist_seq, state));
+                }
                 Output::PresenceChanged(p) => {
                     tracing::info!(presence = p.as_str(), "presence changed")
                 }

@@ -133,7 +133,7 @@ async fn run_user_agent(config: SipConfig, slot: watch::Sender<UaSlot>, reports:
     };
     if !registering {
         reports.registration(RegistrationView {
-            state: RegistrationState::NotConfigured,
+            state: RegistrationState::OutboundOnly,
             account: Some(account_name.clone()),
             detail: Some(
                 "no registrar configured: calls go out, none come in unless routed here".into(),

@@ -89,6 +89,8 @@ pub struct CallView {
 pub enum RegistrationState {
     /// No SIP account is configured.
     NotConfigured,
+    /// An account without a registrar: calls go out; calls come in only if routed here.
+    OutboundOnly,
     Registering,
     Registered,
     /// The registrar refused or cannot be reached; retried.

@@ -147,6 +147,16 @@ impl App {
 
     /// Saves a screenshot as `artifacts/e2e/<name>.png`.
     pub async fn screenshot(&self, name: &str) -> anyhow::Result<()> {
+        // Wait for two animation frames: WebKitGTK's snapshot can otherwise show the
+        // last painted frame, from before the latest DOM change.
+        let _ = self
+            .client
+            .execute_async(
+                "const done = arguments[0]; \
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await;
         let png = self.client.screenshot().await?;
         std::fs::write(crate::artifacts_dir().join(format!("{name}.png")), png)?;
         Ok(())

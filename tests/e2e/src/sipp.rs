@@ -27,8 +27,22 @@ impl Sipp {
         let child = Command::new("sipp")
             .arg("-sf")
             .arg(&path)
-            .args(["-i", "127.0.0.1", "-p", &port.to_string(), "-m", "1", "-nostdin"])
-            .args(["-timeout", "60s", "-timeout_error", "-trace_err", "-error_file"])
+            .args([
+                "-i",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-m",
+                "1",
+                "-nostdin",
+            ])
+            .args([
+                "-timeout",
+                "60s",
+                "-timeout_error",
+                "-trace_err",
+                "-error_file",
+            ])
             .arg(logs.path().join("errors.log"))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -50,7 +64,10 @@ impl Sipp {
                 return Ok(sipp);
             }
             if let Some(status) = sipp.child.try_wait()? {
-                bail!("sipp exited before listening ({status}):\n{}", sipp.diagnostics());
+                bail!(
+                    "sipp exited before listening ({status}):\n{}",
+                    sipp.diagnostics()
+                );
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }

@@ -6,7 +6,11 @@
 use system_tests::sipp::{agent_config, Sipp};
 use system_tests::{App, Display};
 
-async fn launch_with_config(display: &Display, config: &str, name: &str) -> anyhow::Result<(App, tempfile::TempDir)> {
+async fn launch_with_config(
+    display: &Display,
+    config: &str,
+    name: &str,
+) -> anyhow::Result<(App, tempfile::TempDir)> {
     let data = tempfile::tempdir()?;
     std::fs::write(data.path().join("softphone.toml"), config)?;
     let dir = data.path().display().to_string();
@@ -21,15 +25,21 @@ async fn dial(app: &App, number: &str) -> anyhow::Result<()> {
 }
 
 #[tokio::test]
-async fn a_normal_call_from_the_dialer_connects_ends_and_appears_in_history() -> anyhow::Result<()> {
+async fn a_normal_call_from_the_dialer_connects_ends_and_appears_in_history() -> anyhow::Result<()>
+{
     let display = Display::start()?;
     let mut sipp = Sipp::serve("answer_then_our_bye.xml").await?;
     let (app, data) = launch_with_config(&display, &agent_config(sipp.addr), "call_normal").await?;
 
     dial(&app, "+12065550142").await?;
-    let state = app.wait_attr("call-card", "data-state", "Connected").await?;
+    let state = app
+        .wait_attr("call-card", "data-state", "Connected")
+        .await?;
     assert_eq!(state, "Connected");
-    assert_eq!(app.testid("call-remote").await?.text().await?, "+12065550142");
+    assert_eq!(
+        app.testid("call-remote").await?.text().await?,
+        "+12065550142"
+    );
     assert!(app.testid("call-timer").await?.is_displayed().await?);
     assert!(app.testid("call-mute").await?.is_displayed().await?);
     app.screenshot("call_connected").await?;
@@ -45,24 +55,38 @@ async fn a_normal_call_from_the_dialer_connects_ends_and_appears_in_history() ->
 }
 
 #[tokio::test]
-async fn e4_e7_e8_a_911_call_from_the_dialer_locks_presence_shows_only_end_call_and_is_not_kept()
--> anyhow::Result<()> {
+async fn e4_e7_e8_a_911_call_from_the_dialer_locks_presence_shows_only_end_call_and_is_not_kept(
+) -> anyhow::Result<()> {
     let display = Display::start()?;
     let mut sipp = Sipp::serve("emergency_911.xml").await?;
     let (app, data) = launch_with_config(&display, &agent_config(sipp.addr), "call_911").await?;
 
     dial(&app, "911").await?;
-    assert_eq!(app.wait_attr("call-card", "data-state", "Connected").await?, "Connected");
     assert_eq!(
-        app.wait_attr("presence-current", "data-presence", "DoNotDisturb").await?,
+        app.wait_attr("call-card", "data-state", "Connected")
+            .await?,
+        "Connected"
+    );
+    assert_eq!(
+        app.wait_attr("presence-current", "data-presence", "DoNotDisturb")
+            .await?,
         "DoNotDisturb"
     );
-    assert!(app.has_testid("presence-locked").await?, "the selector shows it is locked");
-    assert!(!app.has_testid("dial-input").await?, "no dialer during an emergency call (E8)");
+    assert!(
+        app.has_testid("presence-locked").await?,
+        "the selector shows it is locked"
+    );
+    assert!(
+        !app.has_testid("dial-input").await?,
+        "no dialer during an emergency call (E8)"
+    );
     assert!(!app.has_testid("call-mute").await?);
     assert!(!app.has_testid("call-hold").await?);
     assert!(app.testid("call-end").await?.is_displayed().await?);
-    assert_eq!(app.testid("emergency-callback").await?.text().await?, "+12065550100");
+    assert_eq!(
+        app.testid("emergency-callback").await?.text().await?,
+        "+12065550100"
+    );
     assert!(app
         .testid("emergency-location")
         .await?
@@ -73,13 +97,17 @@ async fn e4_e7_e8_a_911_call_from_the_dialer_locks_presence_shows_only_end_call_
 
     app.testid("call-end").await?.click().await?;
     assert_eq!(
-        app.wait_attr("presence-current", "data-presence", "Available").await?,
+        app.wait_attr("presence-current", "data-presence", "Available")
+            .await?,
         "Available"
     );
     assert!(app.testid("callback-window").await?.is_displayed().await?);
     assert!(app.testid("history-empty").await?.is_displayed().await?);
     sipp.passed().await?;
-    assert!(!data.path().join("history.txt").exists(), "E7: no history file");
+    assert!(
+        !data.path().join("history.txt").exists(),
+        "E7: no history file"
+    );
     app.screenshot("call_911_ended_callback_window").await?;
     app.close().await
 }

@@ -56,7 +56,7 @@ answeredAt: number | null, controls: Array<CallControl>, panel: EmergencyPanelVi
  */
 outcome: UiError | null, };
 
-export type RegistrationState = "NotConfigured" | "Registering" | "Registered" | "Failed";
+export type RegistrationState = "NotConfigured" | "OutboundOnly" | "Registering" | "Registered" | "Failed";
 
 export type RegistrationView = { state: RegistrationState, 
 /**

@@ -36,6 +36,7 @@ export function currentCall(view: AgentView): CallView | null {
 export function registrationLabel(state: RegistrationState): string {
   const labels: Record<RegistrationState, string> = {
     NotConfigured: 'No SIP account',
+    OutboundOnly: 'Calls out only',
     Registering: 'Connecting…',
     Registered: 'Online',
     Failed: 'Offline',
