@@ -51,4 +51,5 @@ pub mod quality;
 pub mod rtcp;
 pub mod rtp;
 pub mod sdp;
+pub mod srtp;
 pub mod stream;
