@@ -38,6 +38,25 @@ pub trait AudioCodec: Send + std::fmt::Debug {
     /// frame right after the missing one when the buffer has it: a codec with
     /// in-band FEC rebuilds the missing frame from it.
     fn conceal(&mut self, samples: usize, next: Option<&[u8]>, out: &mut Vec<i16>);
+    /// The loss the far end reports (RTCP fraction lost), for codecs that adapt
+    /// their redundancy to it.
+    fn set_loss_hint(&mut self, _percent: u8) {}
+}
+
+/// A codec for a negotiated payload format: PCMU, PCMA, or Opus (48 kHz mono, FEC on).
+pub fn for_sdp(codec: &crate::sdp::Codec) -> Result<Box<dyn AudioCodec>, CodecError> {
+    if codec.is("PCMU", 8000, 1) {
+        Ok(Box::new(G711::new(G711Law::MuLaw)))
+    } else if codec.is("PCMA", 8000, 1) {
+        Ok(Box::new(G711::new(G711Law::ALaw)))
+    } else if codec.encoding.eq_ignore_ascii_case("opus") && codec.clock_rate == 48000 {
+        Ok(Box::new(opus::OpusCodec::new(opus::OpusSettings::default())?))
+    } else {
+        Err(CodecError::Unsupported(format!(
+            "{}/{}",
+            codec.encoding, codec.clock_rate
+        )))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

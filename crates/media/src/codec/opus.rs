@@ -138,6 +138,14 @@ impl AudioCodec for OpusCodec {
         }
         self.plc(samples, out);
     }
+
+    fn set_loss_hint(&mut self, percent: u8) {
+        // Never below the configured floor: FEC must be there when loss starts.
+        let wanted = i32::from(percent).max(OpusSettings::default().packet_loss_percent);
+        if wanted != self.settings.packet_loss_percent {
+            let _ = self.set_packet_loss_percent(wanted);
+        }
+    }
 }
 
 #[cfg(test)]
