@@ -10,6 +10,8 @@
 //!   re-INVITE updates), reads its [`media::session::MediaStats`], reports DTMF
 //!   digits received, and [`MediaHandle::stop`]s it.
 //! - [`LegOptions`]: rtcp-mux, ptime, RTCP interval.
+//! - [`CpalBackend`]: real microphones and speakers (cpal, ALSA), an
+//!   [`media::audio::AudioBackend`]; [`watch_devices`] reports hot-plug changes.
 //!
 //! One task per stream: a 20 ms tick reads a frame from the [`media::audio::AudioSource`],
 //! hands it to the session and sends what comes out, then writes a frame of playout
@@ -31,7 +33,10 @@ use tokio::net::UdpSocket;
 use tokio::sync::{mpsc, watch};
 use tokio::task::JoinHandle;
 
+pub mod devices;
 mod run;
+
+pub use devices::{watch_devices, CpalBackend};
 
 #[derive(Debug, Error)]
 pub enum MediaNetError {
@@ -231,7 +236,7 @@ pub(crate) enum Command {
     Direction(Direction),
     Dtmf(char, tokio::sync::oneshot::Sender<Result<(), SessionError>>),
     Update(
-        Negotiated,
+        Box<Negotiated>,
         tokio::sync::oneshot::Sender<Result<(), MediaNetError>>,
     ),
     Stop,
@@ -263,14 +268,16 @@ impl MediaHandle {
         self.commands
             .send(Command::Dtmf(digit, tx))
             .map_err(|_| MediaNetError::Stopped)?;
-        rx.await.map_err(|_| MediaNetError::Stopped)?.map_err(Into::into)
+        rx.await
+            .map_err(|_| MediaNetError::Stopped)?
+            .map_err(Into::into)
     }
 
     /// A re-INVITE's outcome: new direction, codec, keys or remote address.
     pub async fn update_remote(&self, negotiated: Negotiated) -> Result<(), MediaNetError> {
         let (tx, rx) = tokio::sync::oneshot::channel();
         self.commands
-            .send(Command::Update(negotiated, tx))
+            .send(Command::Update(Box::new(negotiated), tx))
             .map_err(|_| MediaNetError::Stopped)?;
         rx.await.map_err(|_| MediaNetError::Stopped)?
     }

@@ -77,7 +77,7 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
                     }
                     Some(Command::Update(n, reply)) => {
                         let result = remote_addrs(&n, l.rtcp_mux).and_then(|remote| {
-                            l.session.update(n)?;
+                            l.session.update(*n)?;
                             l.remote = remote;
                             Ok(())
                         });

@@ -34,7 +34,8 @@ impl Baresip {
     async fn start(input_rate: u32) -> Baresip {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.wav");
-        let tone = ToneGenerator::new(THEIR_TONE, input_rate, 8000).samples(input_rate as usize * 20);
+        let tone =
+            ToneGenerator::new(THEIR_TONE, input_rate, 8000).samples(input_rate as usize * 20);
         wav::write_file(&input, input_rate, &tone).unwrap();
         // A free port for its SIP listener (released just before baresip takes it).
         let port = std::net::UdpSocket::bind("127.0.0.1:0")
@@ -186,7 +187,10 @@ async fn call_baresip(pref: CodecPreference, input_rate: u32) {
     let answer = media::sdp::parse(&answer_sdp).unwrap();
     let negotiated = accept_answer(&offer, &answer, &local).unwrap();
     assert!(
-        negotiated.codec.encoding.eq_ignore_ascii_case(&pref.encoding),
+        negotiated
+            .codec
+            .encoding
+            .eq_ignore_ascii_case(&pref.encoding),
         "{negotiated:?}"
     );
     let (sink, heard) = MemorySink::new(48000);
@@ -211,12 +215,24 @@ async fn call_baresip(pref: CodecPreference, input_rate: u32) {
 
     let heard = heard.samples();
     let ours = tone_ratio(tail(&heard, 48000, 1000), 48000, THEIR_TONE);
-    assert!(ours > 0.7, "{}: we heard baresip's tone at {ours:.2}; {stats:?}\n{log}", pref.encoding);
+    assert!(
+        ours > 0.7,
+        "{}: we heard baresip's tone at {ours:.2}; {stats:?}\n{log}",
+        pref.encoding
+    );
     let (rate, theirs) = read_first_channel(&dump);
-    assert!(theirs.len() > rate as usize * 2, "{} samples at {rate}:\n{log}", theirs.len());
+    assert!(
+        theirs.len() > rate as usize * 2,
+        "{} samples at {rate}:\n{log}",
+        theirs.len()
+    );
     let last = &theirs[theirs.len() - rate as usize..];
     let r = tone_ratio(last, rate, OUR_TONE);
-    assert!(r > 0.7, "{}: baresip heard our tone at {r:.2}\n{log}", pref.encoding);
+    assert!(
+        r > 0.7,
+        "{}: baresip heard our tone at {r:.2}\n{log}",
+        pref.encoding
+    );
     // baresip opens with a lone RTCP APP packet (a NAT keepalive), which is not a
     // valid compound (RFC 3550 A.2) and is dropped; no audio packet may be.
     assert!(

@@ -10,7 +10,9 @@ use media::sdp::negotiate::CodecPreference;
 use media::sdp::Direction;
 use media_net::LegOptions;
 
-async fn tone_crosses_both_ways(setup: CallSetup) -> (media::session::MediaStats, media::session::MediaStats) {
+async fn tone_crosses_both_ways(
+    setup: CallSetup,
+) -> (media::session::MediaStats, media::session::MediaStats) {
     let call = start_call(setup).await;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let (a, b) = (call.a.stop().await, call.b.stop().await);
@@ -19,7 +21,10 @@ async fn tone_crosses_both_ways(setup: CallSetup) -> (media::session::MediaStats
     let ra = tone_ratio(tail(&heard_a, call.rate_a, 500), call.rate_a, 1000.0);
     let rb = tone_ratio(tail(&heard_b, call.rate_b, 500), call.rate_b, 1000.0);
     assert!(ra > 0.8 && rb > 0.8, "A heard {ra:.2}, B heard {rb:.2}");
-    assert!(a.packets_received > 50 && b.packets_received > 50, "{a:?} {b:?}");
+    assert!(
+        a.packets_received > 50 && b.packets_received > 50,
+        "{a:?} {b:?}"
+    );
     (a, b)
 }
 
@@ -85,7 +90,11 @@ async fn lossy_jittery_relay_keeps_playout_continuous_and_stats_show_the_loss() 
         // After the first second, never more than 60 ms of silence in a row.
         let steady = &heard[8000..];
         let gap = longest_silence(steady);
-        assert!(gap < 480, "{}: {gap} silent samples in a row", prefs[0].encoding);
+        assert!(
+            gap < 480,
+            "{}: {gap} silent samples in a row",
+            prefs[0].encoding
+        );
         assert!(tone_ratio(tail(&heard, 8000, 2000), 8000, 1000.0) > 0.6);
         // About 5% lost (plus what came too late to play).
         assert!(
@@ -93,7 +102,11 @@ async fn lossy_jittery_relay_keeps_playout_continuous_and_stats_show_the_loss() 
             "loss {:.1}%",
             stats_b.loss_percent
         );
-        assert!(stats_b.jitter_ms > 5.0, "jitter {:.1} ms", stats_b.jitter_ms);
+        assert!(
+            stats_b.jitter_ms > 5.0,
+            "jitter {:.1} ms",
+            stats_b.jitter_ms
+        );
         assert!((2.5..4.4).contains(&stats_b.mos), "MOS {:.2}", stats_b.mos);
         // A hears about its own loss from B's reports.
         let remote = a.remote_loss_percent.expect("a report block arrived");
@@ -128,9 +141,20 @@ async fn hold_stops_audio_and_resume_brings_it_back_both_ways_and_dtmf_arrives()
     call.a.set_direction(Direction::SendRecv);
     call.b.set_direction(Direction::SendRecv);
     tokio::time::sleep(Duration::from_millis(800)).await;
-    let ra = tone_ratio(tail(&call.heard_by_a.samples(), call.rate_a, 300), call.rate_a, 1000.0);
-    let rb = tone_ratio(tail(&call.heard_by_b.samples(), call.rate_b, 300), call.rate_b, 1000.0);
-    assert!(ra > 0.8 && rb > 0.8, "after resume A heard {ra:.2}, B heard {rb:.2}");
+    let ra = tone_ratio(
+        tail(&call.heard_by_a.samples(), call.rate_a, 300),
+        call.rate_a,
+        1000.0,
+    );
+    let rb = tone_ratio(
+        tail(&call.heard_by_b.samples(), call.rate_b, 300),
+        call.rate_b,
+        1000.0,
+    );
+    assert!(
+        ra > 0.8 && rb > 0.8,
+        "after resume A heard {ra:.2}, B heard {rb:.2}"
+    );
 
     for d in "12*#".chars() {
         call.a.send_dtmf(d).await.unwrap();

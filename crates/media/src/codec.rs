@@ -50,7 +50,9 @@ pub fn for_sdp(codec: &crate::sdp::Codec) -> Result<Box<dyn AudioCodec>, CodecEr
     } else if codec.is("PCMA", 8000, 1) {
         Ok(Box::new(G711::new(G711Law::ALaw)))
     } else if codec.encoding.eq_ignore_ascii_case("opus") && codec.clock_rate == 48000 {
-        Ok(Box::new(opus::OpusCodec::new(opus::OpusSettings::default())?))
+        Ok(Box::new(opus::OpusCodec::new(
+            opus::OpusSettings::default(),
+        )?))
     } else {
         Err(CodecError::Unsupported(format!(
             "{}/{}",

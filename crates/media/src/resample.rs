@@ -60,8 +60,7 @@ impl Resampler {
                     };
                     // Blackman window over the kernel's span.
                     let w = (x + half as f64) / (2.0 * half as f64);
-                    let window =
-                        0.42 - 0.5 * (2.0 * PI * w).cos() + 0.08 * (4.0 * PI * w).cos();
+                    let window = 0.42 - 0.5 * (2.0 * PI * w).cos() + 0.08 * (4.0 * PI * w).cos();
                     taps.push((cutoff * sinc * window.max(0.0)) as f32);
                 }
             }

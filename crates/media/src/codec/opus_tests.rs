@@ -72,7 +72,10 @@ fn opus_fec_from_the_next_packet_recovers_a_lost_frame_better_than_plc() {
     let with_fec = decode_with(Some(&packets[lost + 1]));
     let plc_only = decode_with(None);
     assert_eq!((with_fec.len(), plc_only.len()), (OPUS_FRAME, OPUS_FRAME));
-    let (fec_err, plc_err) = (error_energy(&with_fec, truth), error_energy(&plc_only, truth));
+    let (fec_err, plc_err) = (
+        error_energy(&with_fec, truth),
+        error_energy(&plc_only, truth),
+    );
     assert!(
         fec_err < plc_err / 2.0,
         "FEC error {fec_err:.3e} vs PLC error {plc_err:.3e}"

@@ -3,8 +3,8 @@
 use super::{MediaSession, SessionError, Transmit};
 use crate::dtmf::event_for_digit;
 use crate::rtcp::{
-    ntp_from_unix_ms, ntp_middle, parse_compound, write_compound, Bye, ReceiverReport,
-    RtcpPacket, PT_SDES,
+    ntp_from_unix_ms, ntp_middle, parse_compound, write_compound, Bye, ReceiverReport, RtcpPacket,
+    PT_SDES,
 };
 use crate::sdp::negotiate::Negotiated;
 use crate::sdp::Direction;
@@ -122,7 +122,7 @@ impl MediaSession {
         body.extend_from_slice(&cname[..len]);
         // The item list ends with a zero byte and the chunk is padded to 32 bits.
         body.push(0);
-        while body.len() % 4 != 0 {
+        while !body.len().is_multiple_of(4) {
             body.push(0);
         }
         RtcpPacket::Other {

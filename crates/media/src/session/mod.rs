@@ -130,7 +130,10 @@ impl MediaSession {
         let encoder = codec::for_sdp(&n.codec)?;
         let mut decoders = Vec::new();
         for c in std::iter::once(&n.codec).chain(&n.receive_codecs) {
-            if decoders.iter().any(|d: &Decoder| d.payload_type == c.payload_type) {
+            if decoders
+                .iter()
+                .any(|d: &Decoder| d.payload_type == c.payload_type)
+            {
                 continue;
             }
             // A codec we cannot run in the receive list is left out; its packets
@@ -319,7 +322,10 @@ impl MediaSession {
         if Some(packet.payload_type) == event_pt {
             self.jitter.skip(packet.sequence);
             return Ok(
-                match self.dtmf_receiver.receive(packet.timestamp, &packet.payload)? {
+                match self
+                    .dtmf_receiver
+                    .receive(packet.timestamp, &packet.payload)?
+                {
                     Some(d) => Received::Digit(d),
                     None => Received::Event,
                 },

@@ -154,10 +154,7 @@ fn session_dtmf_digits_arrive_once_each_in_order() {
     for d in "1#9".chars() {
         p.a.send_dtmf(d).unwrap();
     }
-    assert!(matches!(
-        p.a.send_dtmf('x'),
-        Err(SessionError::Dtmf(_))
-    ));
+    assert!(matches!(p.a.send_dtmf('x'), Err(SessionError::Dtmf(_))));
     p.run(40);
     assert_eq!(p.digits_b, "1#9");
     // Event packets are not loss.
@@ -177,10 +174,17 @@ fn session_hold_stops_the_right_direction_and_resume_restores_audio() {
     p.b.set_direction(Direction::RecvOnly);
     let sent_by_b = p.b.stats().packets_sent;
     p.run(50);
-    assert_eq!(p.b.stats().packets_sent, sent_by_b, "B must not send on hold");
+    assert_eq!(
+        p.b.stats().packets_sent,
+        sent_by_b,
+        "B must not send on hold"
+    );
     assert!(tone_ratio(&p.heard_b[p.heard_b.len() - 4000..], 8000, 1000.0) > 0.8);
     let silent = &p.heard_a[p.heard_a.len() - 4000..];
-    assert!(silent.iter().all(|&s| s == 0), "A plays nothing while holding");
+    assert!(
+        silent.iter().all(|&s| s == 0),
+        "A plays nothing while holding"
+    );
     p.a.set_direction(Direction::SendRecv);
     p.b.set_direction(Direction::SendRecv);
     p.run(50);
@@ -213,7 +217,9 @@ fn session_malformed_and_unknown_datagrams_are_counted_and_dropped() {
     assert!(s.on_datagram(0, &[]).is_err());
     assert!(s.on_datagram(0, &[0x80; 5]).is_err());
     assert!(s.on_datagram(0, &[0x80, 200, 0, 50, 1, 2]).is_err());
-    let unknown = RtpPacket::new(96, 1, 0, 9, vec![0; 160]).to_bytes().unwrap();
+    let unknown = RtpPacket::new(96, 1, 0, 9, vec![0; 160])
+        .to_bytes()
+        .unwrap();
     assert_eq!(
         s.on_datagram(0, &unknown),
         Err(SessionError::UnknownPayloadType(96))

@@ -19,14 +19,20 @@ fn rfc_master() -> MasterKey {
 #[test]
 fn rfc3711_b3_key_derivation() {
     let rtp = SessionKeys::rtp(&rfc_master());
-    assert_eq!(rtp.cipher_key.to_vec(), hex("C61E7A93744F39EE10734AFE3FF7A087"));
+    assert_eq!(
+        rtp.cipher_key.to_vec(),
+        hex("C61E7A93744F39EE10734AFE3FF7A087")
+    );
     assert_eq!(rtp.salt.to_vec(), hex("30CBBC08863D8C85D49DB34A9AE1"));
     assert_eq!(
         rtp.auth_key.to_vec(),
         hex("CEBE321F6FF7716B6FD4AB49AF256A156D38BAA4")
     );
     let rtcp = SessionKeys::rtcp(&rfc_master());
-    assert_eq!(rtcp.cipher_key.to_vec(), hex("4C1AA45A81F73D61C800BBB00FBB1EAA"));
+    assert_eq!(
+        rtcp.cipher_key.to_vec(),
+        hex("4C1AA45A81F73D61C800BBB00FBB1EAA")
+    );
     assert_eq!(rtcp.salt.to_vec(), hex("9581C7AD87B3E530BF3E4454A8B3"));
 }
 
@@ -42,8 +48,10 @@ fn rfc3711_b2_aes_cm_keystream() {
     apply_keystream(&keys, 0, 0, &mut stream);
     assert_eq!(
         stream,
-        hex("E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB \
-             41E95B3BB0A2E8DD477901E4FCA894C0")
+        hex(
+            "E03EAD0935C95E80E166B16DD92B4EB4 D23513162B02D0F72A43A2FE4A5F97AB \
+             41E95B3BB0A2E8DD477901E4FCA894C0"
+        )
     );
 }
 
@@ -55,7 +63,10 @@ fn packet(seq: u16, ssrc: u32) -> Vec<u8> {
 
 fn pair(suite: SrtpSuite) -> (SrtpContext, SrtpContext) {
     let master = MasterKey::from_bytes(&[7; 30]).unwrap();
-    (SrtpContext::new(suite, &master), SrtpContext::new(suite, &master))
+    (
+        SrtpContext::new(suite, &master),
+        SrtpContext::new(suite, &master),
+    )
 }
 
 #[test]
@@ -117,7 +128,9 @@ fn srtp_rollover_counter_follows_the_sequence_wrap_with_reordering() {
         .map(|&s| tx.protect_rtp(&packet(s, 3)).unwrap())
         .collect();
     // Deliver with the packets around the wrap swapped.
-    let order = [0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19];
+    let order = [
+        0, 1, 2, 3, 4, 6, 5, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+    ];
     for i in order {
         assert_eq!(
             rx.unprotect_rtp(&sent[i]).unwrap(),
