@@ -151,7 +151,9 @@ impl JitterBuffer {
             min_transit: 0.0,
             last_transit: None,
             jitter_ms: 0.0,
-            target_ms: f64::from(config.min_delay_ms.max(config.frame_ms * 2))
+            // Start at one frame: on a clean path that is all the delay needed, and the
+            // target rises at once with the first jitter it sees (fast attack).
+            target_ms: f64::from(config.min_delay_ms.max(config.frame_ms))
                 .min(f64::from(config.max_delay_ms)),
             next_ts: None,
             playing: false,

@@ -1,6 +1,8 @@
 //! Two legs calling each other on loopback, and a lossy relay between them.
 #![allow(dead_code)]
 
+pub mod baresip;
+
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
