@@ -125,14 +125,14 @@ async fn against_baresip(
     input_rate: u32,
     seconds: u64,
 ) -> (Duration, Duration) {
-    let baresip = Baresip::start(input_rate).await;
+    let baresip = Baresip::start(input_rate, false).await;
     let pid = baresip.child.id().unwrap().to_string();
     let Dialled {
         ua,
         call,
         leg,
         negotiated,
-    } = dial(&baresip, pref.clone()).await;
+    } = dial(&baresip, pref.clone(), false).await;
     let (sink, _heard) = MemorySink::new(DEVICE_RATE);
     let handle = leg
         .start(

@@ -16,18 +16,18 @@ use media_net::LegOptions;
 
 const OUR_TONE: f64 = 1000.0;
 
-async fn call_baresip(pref: CodecPreference, input_rate: u32) {
+async fn call_baresip(pref: CodecPreference, input_rate: u32, srtp: bool) {
     let _ = tracing_subscriber::fmt()
         .with_env_filter("media_net=debug,sip_ua=info,rsipstack=warn")
         .with_test_writer()
         .try_init();
-    let baresip = Baresip::start(input_rate).await;
+    let baresip = Baresip::start(input_rate, srtp).await;
     let Dialled {
         ua,
         call,
         leg,
         negotiated,
-    } = dial(&baresip, pref.clone()).await;
+    } = dial(&baresip, pref.clone(), srtp).await;
     let (sink, heard) = MemorySink::new(48000);
     let handle = leg
         .start_with(
@@ -68,10 +68,14 @@ async fn call_baresip(pref: CodecPreference, input_rate: u32) {
         "{}: baresip heard our tone at {r:.2}\n{log}",
         pref.encoding
     );
-    // baresip opens with a lone RTCP APP packet (a NAT keepalive), which is not a
-    // valid compound (RFC 3550 A.2) and is dropped; no audio packet may be.
+    // baresip opens with a lone RTCP APP packet (a NAT keepalive), in clear and,
+    // with SRTP, once more protected: neither is a valid compound (RFC 3550 A.2) and
+    // both are dropped. No audio packet may be.
+    let keepalives = if srtp { 2 } else { 1 };
     assert!(
-        final_stats.packets_received > 100 && final_stats.malformed <= 1,
+        final_stats.packets_received > 100
+            && final_stats.malformed <= keepalives
+            && final_stats.auth_failures == 0,
         "{final_stats:?}"
     );
     println!(
@@ -82,10 +86,15 @@ async fn call_baresip(pref: CodecPreference, input_rate: u32) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baresip_hears_our_pcmu_tone_and_we_hear_its() {
-    call_baresip(CodecPreference::pcmu(), 8000).await;
+    call_baresip(CodecPreference::pcmu(), 8000, false).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn baresip_with_mandatory_sdes_srtp_hears_our_pcmu_tone_and_we_hear_its() {
+    call_baresip(CodecPreference::pcmu(), 8000, true).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn baresip_hears_our_opus_tone_and_we_hear_its() {
-    call_baresip(CodecPreference::opus(), 48000).await;
+    call_baresip(CodecPreference::opus(), 48000, false).await;
 }

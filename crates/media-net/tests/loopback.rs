@@ -138,8 +138,14 @@ async fn hold_stops_audio_and_resume_brings_it_back_both_ways_and_dtmf_arrives()
     let sent_on_hold = call.a.stats().packets_sent;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(call.a.stats().packets_sent, sent_on_hold);
-    call.a.set_direction(Direction::SendRecv);
+    // A resumes through a re-INVITE's outcome, B by its direction alone.
+    let mut resumed = call.negotiated_a.clone();
+    resumed.direction = Direction::SendRecv;
+    call.a.update_remote(resumed).await.unwrap();
     call.b.set_direction(Direction::SendRecv);
+    let mut bad = call.negotiated_a.clone();
+    bad.remote_address = "not-an-ip".into();
+    assert!(call.a.update_remote(bad).await.is_err());
     tokio::time::sleep(Duration::from_millis(800)).await;
     let ra = tone_ratio(
         tail(&call.heard_by_a.samples(), call.rate_a, 300),

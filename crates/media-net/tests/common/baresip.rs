@@ -27,7 +27,8 @@ pub struct Baresip {
 }
 
 impl Baresip {
-    pub async fn start(input_rate: u32) -> Baresip {
+    /// baresip playing a tone WAV at `input_rate`; with `srtp` it insists on SDES-SRTP.
+    pub async fn start(input_rate: u32, srtp: bool) -> Baresip {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.wav");
         let tone =
@@ -54,6 +55,7 @@ impl Baresip {
              module aufile.so\n\
              module aubridge.so\n\
              module sndfile.so\n\
+             module srtp.so\n\
              module account.so\n\
              module menu.so\n\
              snd_path {d}\n\
@@ -64,7 +66,10 @@ impl Baresip {
         std::fs::write(dir.path().join("config"), config).unwrap();
         std::fs::write(
             dir.path().join("accounts"),
-            "<sip:bob@127.0.0.1>;regint=0;answermode=auto\n",
+            format!(
+                "<sip:bob@127.0.0.1>;regint=0;answermode=auto{}\n",
+                if srtp { ";mediaenc=srtp-mand" } else { "" }
+            ),
         )
         .unwrap();
         let log = std::fs::File::create(dir.path().join("baresip.log")).unwrap();
@@ -153,7 +158,7 @@ pub struct Dialled {
 }
 
 /// Calls baresip through sip-ua with an offer for `pref` only, and reads its answer.
-pub async fn dial(baresip: &Baresip, pref: CodecPreference) -> Dialled {
+pub async fn dial(baresip: &Baresip, pref: CodecPreference, srtp: bool) -> Dialled {
     let (ua, _events) = UserAgent::start(UaConfig::udp(
         "127.0.0.1:0".parse().unwrap(),
         Identity {
@@ -165,7 +170,7 @@ pub async fn dial(baresip: &Baresip, pref: CodecPreference) -> Dialled {
     .await
     .unwrap();
     let leg = MediaLeg::bind(LOOPBACK).await.unwrap();
-    let local = leg.local_media(vec![pref.clone()], false);
+    let local = leg.local_media(vec![pref.clone()], srtp);
     let offer = create_offer(&local, origin());
     let target = format!("sip:bob@127.0.0.1:{}", baresip.port);
     let mut call = ua

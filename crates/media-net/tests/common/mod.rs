@@ -53,6 +53,8 @@ pub struct Call {
     pub rate_b: u32,
     /// A's RTP and RTCP sockets.
     pub ports_a: [SocketAddr; 2],
+    /// What A negotiated (as started).
+    pub negotiated_a: Negotiated,
 }
 
 pub struct CallSetup {
@@ -93,6 +95,7 @@ pub async fn start_call(setup: CallSetup) -> Call {
     let ports_a = [leg_a.local_addr(), leg_a.rtcp_addr()];
     let (sink_a, heard_by_a) = MemorySink::new(setup.rate_a);
     let (sink_b, heard_by_b) = MemorySink::new(setup.rate_b);
+    let negotiated_a = neg_a.clone();
     let a = leg_a
         .start_with(
             neg_a,
@@ -117,6 +120,7 @@ pub async fn start_call(setup: CallSetup) -> Call {
         rate_a: setup.rate_a,
         rate_b: setup.rate_b,
         ports_a,
+        negotiated_a,
     }
 }
 
