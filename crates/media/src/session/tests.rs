@@ -254,3 +254,45 @@ fn session_rtcp_mux_sends_reports_on_the_rtp_socket() {
     assert!(all.len() > 100, "reports were sent too");
     assert!(matches!(s.bye(2000), Some(Transmit::Rtp(_))));
 }
+
+#[test]
+fn session_update_to_another_codec_keeps_the_stream_and_audio_flows() {
+    let pcmu = codec(0, "PCMU", 8000, 1);
+    let pcma = codec(8, "PCMA", 8000, 1);
+    let mut p = Pair::new(
+        config(negotiated(pcmu, None), 1, 8000),
+        config(negotiated(pcma.clone(), None), 2, 8000),
+    );
+    // A sends PCMU that B was not told about: dropped as unknown, counted.
+    p.run(20);
+    assert!(p.b.stats().malformed >= 10);
+    p.a.update(negotiated(pcma, None)).unwrap();
+    p.run(60);
+    assert!(tone_ratio(last_second(&p.heard_b, 8000), 8000, 1000.0) > 0.8);
+    // The same sender goes on counting across the switch.
+    assert_eq!(p.a.stats().packets_sent, 80);
+    let mut bad = negotiated(codec(9, "G722", 8000, 1), None);
+    bad.receive_codecs.clear();
+    assert!(matches!(p.a.update(bad), Err(SessionError::Codec(_))));
+}
+
+#[test]
+fn rtcp_reports_follow_rfc3550_timing_first_at_half_the_interval() {
+    let mut schedule = RtcpSchedule::new(5000, 0xABCD);
+    let mut due = Vec::new();
+    for now in (0..60_000).step_by(20) {
+        if schedule.due(now) {
+            due.push(now);
+        }
+    }
+    // First report within 0.5..1.5 x 2.5 s / 1.21828, then every 0.5..1.5 x 5 s / 1.21828.
+    let scale = 1.0 / (std::f64::consts::E - 1.5);
+    let first = due[0] as f64;
+    assert!((2500.0 * 0.5 * scale..=2500.0 * 1.5 * scale + 20.0).contains(&first));
+    let gaps: Vec<f64> = due.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+    assert!(gaps
+        .iter()
+        .all(|g| (5000.0 * 0.5 * scale..=5000.0 * 1.5 * scale + 20.0).contains(g)));
+    // Randomised: not all the same.
+    assert!(gaps.iter().any(|g| (g - gaps[0]).abs() > 40.0), "{gaps:?}");
+}
