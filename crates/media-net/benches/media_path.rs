@@ -35,6 +35,7 @@ fn negotiated(pref: &CodecPreference) -> Negotiated {
         telephone_event: None,
         direction: Direction::SendRecv,
         srtp: None,
+        rtcp_mux: false,
     }
 }
 
@@ -47,7 +48,6 @@ fn session(pref: &CodecPreference, ssrc: u32) -> MediaSession {
         initial_sequence: 1,
         initial_timestamp: 0,
         unix_offset_ms: 0,
-        rtcp_mux: false,
         rtcp_min_interval_ms: 5000,
         cname: "bench".into(),
         ptime_ms: 20,

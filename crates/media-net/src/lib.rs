@@ -9,7 +9,8 @@
 //! - [`MediaHandle`]: controls the running stream (mute, hold and resume, DTMF,
 //!   re-INVITE updates), reads its [`media::session::MediaStats`], reports DTMF
 //!   digits received, and [`MediaHandle::stop`]s it.
-//! - [`LegOptions`]: rtcp-mux, ptime, RTCP interval.
+//! - [`LegOptions`]: ptime, RTCP interval. rtcp-mux follows offer/answer
+//!   ([`media::sdp::negotiate::Negotiated::rtcp_mux`]).
 //! - [`CpalBackend`]: real microphones and speakers (cpal, ALSA), an
 //!   [`media::audio::AudioBackend`]; [`watch_devices`] reports hot-plug changes.
 //!
@@ -53,8 +54,6 @@ pub enum MediaNetError {
 /// How a leg runs; the defaults are what a call uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegOptions {
-    /// Send RTCP on the RTP port (RFC 5761), when both sides agreed on it.
-    pub rtcp_mux: bool,
     pub ptime_ms: u32,
     /// RFC 3550's minimum RTCP interval; 5 s in calls.
     pub rtcp_min_interval_ms: u64,
@@ -63,7 +62,6 @@ pub struct LegOptions {
 impl Default for LegOptions {
     fn default() -> Self {
         Self {
-            rtcp_mux: false,
             ptime_ms: 20,
             rtcp_min_interval_ms: 5000,
         }
@@ -118,7 +116,9 @@ impl MediaLeg {
     }
 
     /// Our side of offer/answer for these sockets: `prefs` in preference order,
-    /// telephone-event, and a fresh SRTP master key when `srtp`.
+    /// telephone-event, and a fresh SRTP master key when `srtp`. rtcp-mux is not
+    /// offered (RTCP on the next port, which every peer understands); set
+    /// `rtcp_mux` on the result to offer it.
     pub fn local_media(&self, prefs: Vec<CodecPreference>, srtp: bool) -> LocalMedia {
         let addr = self.local_addr();
         LocalMedia {
@@ -136,6 +136,7 @@ impl MediaLeg {
             srtp_key: srtp.then(new_srtp_key),
             direction: Direction::SendRecv,
             ptime: 20,
+            rtcp_mux: false,
         }
     }
 
@@ -158,7 +159,7 @@ impl MediaLeg {
         sink: Box<dyn AudioSink>,
         options: LegOptions,
     ) -> Result<MediaHandle, MediaNetError> {
-        let remote = remote_addrs(&negotiated, options.rtcp_mux)?;
+        let remote = remote_addrs(&negotiated)?;
         let mut rng = rand::rng();
         let unix_offset_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -171,7 +172,6 @@ impl MediaLeg {
             initial_sequence: rng.random(),
             initial_timestamp: rng.random(),
             unix_offset_ms,
-            rtcp_mux: options.rtcp_mux,
             rtcp_min_interval_ms: options.rtcp_min_interval_ms,
             cname: format!("{:016x}@softphone", rng.random::<u64>()),
             ptime_ms: options.ptime_ms,
@@ -186,7 +186,6 @@ impl MediaLeg {
             rtp: self.rtp,
             rtcp: self.rtcp,
             remote,
-            rtcp_mux: options.rtcp_mux,
             ptime: Duration::from_millis(u64::from(options.ptime_ms)),
             source,
             sink,
@@ -213,16 +212,13 @@ fn new_srtp_key() -> String {
 }
 
 /// Where RTP and RTCP go: the negotiated port, and the next one for RTCP.
-pub(crate) fn remote_addrs(
-    n: &Negotiated,
-    rtcp_mux: bool,
-) -> Result<(SocketAddr, SocketAddr), MediaNetError> {
+pub(crate) fn remote_addrs(n: &Negotiated) -> Result<(SocketAddr, SocketAddr), MediaNetError> {
     let ip: IpAddr = n
         .remote_address
         .parse()
         .map_err(|_| MediaNetError::BadRemoteAddress(n.remote_address.clone()))?;
     let rtp = SocketAddr::new(ip, n.remote_port);
-    let rtcp = if rtcp_mux {
+    let rtcp = if n.rtcp_mux {
         rtp
     } else {
         SocketAddr::new(ip, n.remote_port.wrapping_add(1))

@@ -18,7 +18,6 @@ pub(crate) struct Loop {
     pub rtp: UdpSocket,
     pub rtcp: UdpSocket,
     pub remote: (SocketAddr, SocketAddr),
-    pub rtcp_mux: bool,
     pub ptime: Duration,
     pub source: Box<dyn AudioSource>,
     pub sink: Box<dyn AudioSink>,
@@ -76,7 +75,7 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
                         let _ = reply.send(l.session.send_dtmf(d));
                     }
                     Some(Command::Update(n, reply)) => {
-                        let result = remote_addrs(&n, l.rtcp_mux).and_then(|remote| {
+                        let result = remote_addrs(&n).and_then(|remote| {
                             l.session.update(*n)?;
                             l.remote = remote;
                             Ok(())

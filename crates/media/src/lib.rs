@@ -54,9 +54,6 @@
 //! - Opus at ptimes other than 20 ms in one packet (a 40/60 ms packet is cut to one
 //!   frame), stereo, and the long-event procedure of RFC 4733.
 //! - SRTP key derivation rates other than 0, MKI, AEAD (GCM) suites and DTLS-SRTP.
-//! - `a=rtcp-mux` in offers and answers: the session multiplexes when told to
-//!   ([`session::SessionConfig::rtcp_mux`]) and always understands RTCP on the RTP
-//!   port, but `sdp::negotiate` does not offer or detect it yet.
 pub mod audio;
 pub mod codec;
 pub mod dtmf;

@@ -45,6 +45,7 @@ fn negotiated_payload_types() -> (u8, u8) {
         srtp_key: None,
         direction: Direction::SendRecv,
         ptime: 20,
+        rtcp_mux: false,
     };
     let origin = Origin {
         username: "-".into(),

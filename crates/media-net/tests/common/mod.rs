@@ -31,9 +31,12 @@ pub async fn negotiate(
     b: &MediaLeg,
     prefs: Vec<CodecPreference>,
     srtp: bool,
+    rtcp_mux: bool,
 ) -> (Negotiated, Negotiated) {
-    let local_a = a.local_media(prefs.clone(), srtp);
-    let local_b = b.local_media(prefs, srtp);
+    let mut local_a = a.local_media(prefs.clone(), srtp);
+    let mut local_b = b.local_media(prefs, srtp);
+    local_a.rtcp_mux = rtcp_mux;
+    local_b.rtcp_mux = rtcp_mux;
     let offer = create_offer(&local_a, origin());
     // Through text, as on the wire.
     let offer = media::sdp::parse(&offer.to_string()).unwrap();
@@ -63,6 +66,8 @@ pub struct CallSetup {
     pub rate_a: u32,
     pub rate_b: u32,
     pub options: LegOptions,
+    /// Offer and accept rtcp-mux.
+    pub rtcp_mux: bool,
     /// Put a relay between the legs: each sends to it and it forwards.
     pub relay: Option<RelayConfig>,
 }
@@ -78,6 +83,7 @@ impl CallSetup {
                 rtcp_min_interval_ms: 1000,
                 ..LegOptions::default()
             },
+            rtcp_mux: false,
             relay: None,
         }
     }
@@ -86,7 +92,8 @@ impl CallSetup {
 pub async fn start_call(setup: CallSetup) -> Call {
     let leg_a = MediaLeg::bind(LOOPBACK).await.unwrap();
     let leg_b = MediaLeg::bind(LOOPBACK).await.unwrap();
-    let (mut neg_a, mut neg_b) = negotiate(&leg_a, &leg_b, setup.prefs, setup.srtp).await;
+    let (mut neg_a, mut neg_b) =
+        negotiate(&leg_a, &leg_b, setup.prefs, setup.srtp, setup.rtcp_mux).await;
     if let Some(relay) = setup.relay {
         let (to_b, to_a) = start_relay(leg_a.local_addr(), leg_b.local_addr(), relay).await;
         neg_a.remote_port = to_b.port();

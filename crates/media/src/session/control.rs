@@ -106,7 +106,7 @@ impl MediaSession {
             None => bytes,
         };
         self.counters.rtcp_sent += 1;
-        Some(if self.config.rtcp_mux {
+        Some(if self.config.negotiated.rtcp_mux {
             Transmit::Rtp(bytes)
         } else {
             Transmit::Rtcp(bytes)

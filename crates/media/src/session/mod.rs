@@ -9,7 +9,7 @@
 //!
 //! Received datagrams are demultiplexed as RFC 5761 4 says (payload type 64..=95 is
 //! RTCP), so RTCP is understood on either socket; what we send goes to the RTCP port
-//! unless [`SessionConfig::rtcp_mux`].
+//! unless offer/answer agreed on rtcp-mux ([`Negotiated::rtcp_mux`]).
 
 use thiserror::Error;
 
@@ -62,8 +62,6 @@ pub struct SessionConfig {
     pub initial_timestamp: u32,
     /// Unix time in ms at the driver's time 0, for RTCP's NTP timestamps.
     pub unix_offset_ms: u64,
-    /// Send RTCP on the RTP port (RFC 5761).
-    pub rtcp_mux: bool,
     /// RFC 3550's minimum RTCP interval (5 s); tests shorten it.
     pub rtcp_min_interval_ms: u64,
     /// Our CNAME for RTCP SDES.
@@ -281,18 +279,20 @@ impl MediaSession {
 
     /// A datagram from the peer, on either socket, at `now_ms`.
     pub fn on_datagram(&mut self, now_ms: u64, data: &[u8]) -> Result<Received, SessionError> {
-        let result = if data.len() >= 2 && (192..=223).contains(&data[1]) {
-            self.on_rtcp(now_ms, data).map(|()| Received::Rtcp)
-        } else {
-            self.on_rtp(now_ms, data)
-        };
-        if let Err(e) = &result {
-            match e {
-                SessionError::Srtp(SrtpError::AuthFailed | SrtpError::Replayed(_)) => {
-                    self.counters.auth_failures += 1
-                }
-                _ => self.counters.malformed += 1,
+        if data.len() >= 2 && (192..=223).contains(&data[1]) {
+            let result = self.on_rtcp(now_ms, data).map(|()| Received::Rtcp);
+            if result.is_err() {
+                self.counters.rtcp_dropped += 1;
             }
+            return result;
+        }
+        let result = self.on_rtp(now_ms, data);
+        match &result {
+            Err(SessionError::Srtp(SrtpError::AuthFailed | SrtpError::Replayed(_))) => {
+                self.counters.auth_failures += 1
+            }
+            Err(_) => self.counters.malformed += 1,
+            Ok(_) => {}
         }
         result
     }

@@ -14,6 +14,7 @@ pub(super) struct Counters {
     pub rtcp_received: u64,
     pub malformed: u64,
     pub auth_failures: u64,
+    pub rtcp_dropped: u64,
     pub round_trip_ms: Option<f64>,
     pub remote_loss_percent: Option<f64>,
     pub bye_received: bool,
@@ -42,10 +43,13 @@ pub struct MediaStats {
     pub mos: f64,
     pub frames_played: u64,
     pub frames_concealed: u64,
-    /// RTP or RTCP that did not parse, had an unknown payload type, or did not decode.
+    /// RTP that did not parse, had an unknown payload type, or did not decode.
     pub malformed: u64,
-    /// SRTP/SRTCP packets that failed authentication or were replays.
+    /// SRTP packets that failed authentication or were replays.
     pub auth_failures: u64,
+    /// RTCP dropped: not a valid compound (a peer's lone APP keepalive or BYE), or
+    /// SRTCP that failed authentication.
+    pub rtcp_dropped: u64,
     pub bye_received: bool,
 }
 
@@ -83,6 +87,7 @@ impl MediaSession {
             frames_concealed: buffer.concealed,
             malformed: c.malformed,
             auth_failures: c.auth_failures,
+            rtcp_dropped: c.rtcp_dropped,
             bye_received: c.bye_received,
         }
     }
