@@ -137,6 +137,22 @@ pub fn tail(samples: &[i16], rate: u32, ms: u32) -> &[i16] {
     &samples[samples.len().saturating_sub(n)..]
 }
 
+/// The share of 10 ms windows in which the tone dominates (Goertzel ratio above
+/// 0.5). Short windows judge each stretch of audio on its own, so a frame concealed
+/// on a busy test machine costs a window or two, not the whole measurement.
+pub fn tone_presence(samples: &[i16], rate: u32, frequency: f64) -> f64 {
+    let window = (rate / 100) as usize;
+    let windows: Vec<&[i16]> = samples.chunks_exact(window).collect();
+    if windows.is_empty() {
+        return 0.0;
+    }
+    let toned = windows
+        .iter()
+        .filter(|w| media::audio::tone::tone_ratio(w, rate, frequency) > 0.5)
+        .count();
+    toned as f64 / windows.len() as f64
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct RelayConfig {
     pub loss: f64,
