@@ -25,6 +25,8 @@ const BUILD: &[&str] = &[
     "libjavascriptcoregtk-4.1-dev",
     "libsoup-3.0-dev",
     "librsvg2-dev",
+    // cpal's ALSA backend (media-net's real audio devices).
+    "libasound2-dev",
     // `cargo xtask run` on a machine without a display opens the app under Xvfb.
     "xvfb",
     "xauth",
@@ -36,6 +38,8 @@ const TEST: &[&str] = &[
     "postgresql",
     // sipp: the SIP peer (registrar, UAS, UAC) of the sip-ua interop tests.
     "sip-tester",
+    // baresip: the real SIP/RTP peer of media-net's interop tests (PCMU, Opus).
+    "baresip",
     // xwininfo and import: the window test finds the app's window and photographs it.
     "x11-utils",
     "imagemagick",

@@ -124,6 +124,9 @@ pub struct JitterBuffer {
     consecutive_late: u32,
     since_shrink_ms: u32,
     recently_seen: VecDeque<u64>,
+    /// The last pop concealed a frame that is missing (not a stretch), so the packet
+    /// now at the head may carry its FEC copy.
+    gap_concealed: bool,
 }
 
 /// How fast the target may fall, per packet: 2.5 ms a second at 50 packets a second.
@@ -148,7 +151,9 @@ impl JitterBuffer {
             min_transit: 0.0,
             last_transit: None,
             jitter_ms: 0.0,
-            target_ms: f64::from(config.min_delay_ms.max(config.frame_ms * 2))
+            // Start at one frame: on a clean path that is all the delay needed, and the
+            // target rises at once with the first jitter it sees (fast attack).
+            target_ms: f64::from(config.min_delay_ms.max(config.frame_ms))
                 .min(f64::from(config.max_delay_ms)),
             next_ts: None,
             playing: false,
@@ -156,6 +161,7 @@ impl JitterBuffer {
             consecutive_late: 0,
             since_shrink_ms: u32::MAX,
             recently_seen: VecDeque::new(),
+            gap_concealed: false,
         }
     }
 
@@ -276,8 +282,25 @@ impl JitterBuffer {
         PushOutcome::Buffered
     }
 
+    /// After [`Pop::Concealed`] for a missing frame: the buffered packet of the frame
+    /// right after it, whose in-band FEC (Opus) can rebuild the missing one. `None`
+    /// when that packet has not arrived, or when the tick only stretched the delay
+    /// (nothing is missing then; the next frame is still to be played normally).
+    pub fn fec_source(&self) -> Option<&Frame> {
+        if !self.gap_concealed {
+            return None;
+        }
+        let next = self.next_ts?;
+        let half = f64::from(self.config.frame_ms) / 2.0;
+        self.packets
+            .first_key_value()
+            .filter(|(_, e)| (e.ts_ms - next).abs() < half)
+            .map(|(_, e)| &e.frame)
+    }
+
     /// Plays one frame tick at `now_ms`. Call once per `frame_ms`.
     pub fn pop(&mut self, now_ms: u64) -> Pop {
+        self.gap_concealed = false;
         let Some(mut next) = self.next_ts else {
             return Pop::Empty;
         };
@@ -323,6 +346,7 @@ impl JitterBuffer {
             return Pop::Empty;
         }
         self.counters.concealed += 1;
+        self.gap_concealed = true;
         Pop::Concealed
     }
 

@@ -333,3 +333,59 @@ proptest::proptest! {
         proptest::prop_assert!(waiting <= JitterConfig::new(8000).capacity as u64);
     }
 }
+
+#[test]
+fn fec_source_is_the_packet_after_a_missing_frame_and_nothing_after_a_stretch() {
+    let mut jb = buffer();
+    // Packets 0, 1, 3, 4 arrive on time; 2 is lost.
+    let mut now = 0;
+    for (seq, ts) in [(0u16, 0u32), (1, 160)] {
+        jb.push(pkt(seq, ts), now);
+        now += 20;
+    }
+    assert_eq!(jb.fec_source(), None, "nothing concealed yet");
+    let mut seen = Vec::new();
+    for (seq, ts) in [(3u16, 480u32), (4, 640), (5, 800)] {
+        jb.push(pkt(seq, ts), now);
+        let pop = jb.pop(now);
+        seen.push((played(&pop), jb.fec_source().map(|f| f.sequence)));
+        now += 20;
+    }
+    for _ in 0..3 {
+        let pop = jb.pop(now);
+        seen.push((played(&pop), jb.fec_source().map(|f| f.sequence)));
+        now += 20;
+    }
+    // Frame 2 is concealed, and packet 3 (buffered) carries its FEC copy.
+    let concealed_gap = seen.iter().position(|(p, _)| p.is_none()).unwrap();
+    assert_eq!(seen[concealed_gap].1, Some(3), "{seen:?}");
+    assert_eq!(seen[concealed_gap + 1].0, Some(3), "{seen:?}");
+
+    // A stretch (the target grew) conceals without anything missing: no FEC source.
+    let mut jb = buffer();
+    // Every packet takes 0 ms except 6, which takes 70 ms: the jitter estimate jumps.
+    let arrivals: Vec<(u64, u16)> = (0..12u16)
+        .map(|i| (u64::from(i) * 20 + if i == 6 { 70 } else { 0 }, i))
+        .collect();
+    let mut trace = Vec::new();
+    for tick in 0..16u64 {
+        let now = tick * 20 + 1;
+        for &(_, seq) in arrivals
+            .iter()
+            .filter(|(at, _)| *at <= now && *at + 20 > now)
+        {
+            jb.push(pkt(seq, u32::from(seq) * 160), now);
+        }
+        let pop = jb.pop(now);
+        trace.push((played(&pop), jb.fec_source().map(|f| f.sequence)));
+    }
+    // Frame 6 missing at tick 7: packet 7 is the FEC source, then plays normally.
+    assert_eq!(trace[7], (None, Some(7)), "{trace:?}");
+    assert_eq!(trace[8], (Some(7), None), "{trace:?}");
+    // Packet 6's late arrival raised the target: tick 10 stretches while packet 9 is
+    // buffered, so nothing is missing and there is no FEC source; 9 plays later.
+    assert_eq!(trace[10], (None, None), "{trace:?}");
+    let nine = trace.iter().position(|(p, _)| *p == Some(9)).unwrap();
+    assert!(nine > 10, "{trace:?}");
+    assert_eq!(jb.counters().late, 1);
+}

@@ -45,6 +45,7 @@ fn negotiated_payload_types() -> (u8, u8) {
         srtp_key: None,
         direction: Direction::SendRecv,
         ptime: 20,
+        rtcp_mux: false,
     };
     let origin = Origin {
         username: "-".into(),
@@ -124,8 +125,8 @@ fn tone_and_digit_cross_a_lossy_jittery_link_and_the_report_shows_the_loss() {
         }
         let mut pcm = Vec::with_capacity(160);
         match jb.pop(now) {
-            Pop::Frame(f) => decoder.decode(&f.payload, &mut pcm),
-            Pop::Concealed => decoder.conceal(160, &mut pcm),
+            Pop::Frame(f) => decoder.decode(&f.payload, &mut pcm).unwrap(),
+            Pop::Concealed => decoder.conceal(160, None, &mut pcm),
             Pop::Empty => pcm.resize(160, 0),
         }
         frames_out += 1;

@@ -7,13 +7,16 @@
 //! [`tone::ToneGenerator`] as a source. [`tone::goertzel_power`] and
 //! [`tone::tone_ratio`] check that a known tone crossed a call.
 //!
-//! The real devices (cpal) are a further implementation of [`AudioBackend`], to be
-//! added in a `cpal` module; it is left out until then because its native build is
-//! heavy (see the crate documentation).
+//! The real devices (cpal) implement [`AudioBackend`] in the `media-net` crate, as
+//! they run threads; what they need that can be decided without a device is here:
+//! [`level::Level`] (the meter) and [`hotplug::diff`] (what changed between two polls
+//! of the device list).
 
 use thiserror::Error;
 
 pub mod file;
+pub mod hotplug;
+pub mod level;
 pub mod tone;
 pub mod wav;
 
@@ -31,6 +34,11 @@ pub enum AudioError {
     Wav(#[from] wav::WavError),
     #[error("audio I/O: {0}")]
     Io(#[from] std::io::Error),
+    #[error("no default {0:?} device")]
+    NoDefaultDevice(DeviceKind),
+    /// The sound system refused (no card, device busy or gone, unsupported format).
+    #[error("audio device {device:?} could not be used: {reason}")]
+    Device { device: String, reason: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -86,6 +86,8 @@ pub struct LocalMedia {
     /// when both sides hold.
     pub direction: Direction,
     pub ptime: u32,
+    /// Offer (or accept) RTCP on the RTP port (RFC 5761).
+    pub rtcp_mux: bool,
 }
 
 /// Payload type of telephone-event in our offers.
@@ -112,6 +114,21 @@ pub struct Negotiated {
     /// Our direction: whether we send and whether we should expect media.
     pub direction: Direction,
     pub srtp: Option<SrtpKeys>,
+    /// Both sides agreed to `a=rtcp-mux`: RTCP goes to the RTP port.
+    pub rtcp_mux: bool,
+}
+
+const RTCP_MUX: &str = "rtcp-mux";
+
+fn has_rtcp_mux(m: &MediaDescription) -> bool {
+    m.attributes.iter().any(|a| a.name == RTCP_MUX)
+}
+
+fn add_rtcp_mux(m: &mut MediaDescription) {
+    m.attributes.push(super::Attribute {
+        name: RTCP_MUX.into(),
+        value: None,
+    });
 }
 
 /// Our offer: one audio stream with our codecs in preference order.
@@ -148,6 +165,9 @@ pub fn create_offer(local: &LocalMedia, origin: Origin) -> SessionDescription {
         for (i, suite) in SRTP_SUITES.iter().enumerate() {
             m.crypto.push(crypto_line(i as u32 + 1, suite, key));
         }
+    }
+    if local.rtcp_mux {
+        add_rtcp_mux(&mut m);
     }
     session(origin, local, m)
 }
@@ -265,7 +285,12 @@ fn answer_audio(
             remote_key: theirs.inline_key().unwrap_or_default().to_owned(),
         }
     });
+    let rtcp_mux = local.rtcp_mux && has_rtcp_mux(offered);
+    if rtcp_mux {
+        add_rtcp_mux(&mut line);
+    }
     let negotiated = Negotiated {
+        rtcp_mux,
         remote_address: remote.address.clone(),
         remote_port: offered.port,
         codec: first,
@@ -329,6 +354,7 @@ pub fn accept_answer(
         .ok_or(NegotiationError::NoConnection)?;
     let their_dir = legacy_hold(answer.media_direction(answered), remote);
     Ok(Negotiated {
+        rtcp_mux: local.rtcp_mux && has_rtcp_mux(ours) && has_rtcp_mux(answered),
         remote_address: remote.address.clone(),
         remote_port: answered.port,
         codec,

@@ -19,6 +19,7 @@ fn local() -> LocalMedia {
         srtp_key: None,
         direction: Direction::SendRecv,
         ptime: 20,
+        rtcp_mux: false,
     }
 }
 
@@ -253,4 +254,35 @@ fn answer_that_rejects_audio_is_an_error_for_the_offerer() {
         accept_answer(&our_offer, &rejected, &local()).unwrap_err(),
         NegotiationError::NoAcceptableAudio
     );
+}
+
+#[test]
+fn rtcp_mux_is_used_only_when_both_sides_ask_for_it() {
+    let muxing = LocalMedia {
+        rtcp_mux: true,
+        ..local()
+    };
+    let ours = create_offer(&muxing, origin());
+    assert!(ours.to_string().contains("a=rtcp-mux\r\n"));
+    // They answer with it: agreed.
+    let (their_answer, theirs) =
+        answer(&parse(&ours.to_string()).unwrap(), &muxing, origin()).unwrap();
+    assert!(theirs.rtcp_mux);
+    assert!(
+        accept_answer(&ours, &their_answer, &muxing)
+            .unwrap()
+            .rtcp_mux
+    );
+    // An answerer that does not mux leaves it out, and so do we.
+    let (plain_answer, plain) = answer(&ours, &local(), origin()).unwrap();
+    assert!(!plain.rtcp_mux && !plain_answer.to_string().contains("rtcp-mux"));
+    assert!(
+        !accept_answer(&ours, &plain_answer, &muxing)
+            .unwrap()
+            .rtcp_mux
+    );
+    // An offer without it is never answered with it.
+    let o = offer("RTP/AVP", "0", "");
+    let (sdp, neg) = answer(&o, &muxing, origin()).unwrap();
+    assert!(!neg.rtcp_mux && !sdp.to_string().contains("rtcp-mux"));
 }
