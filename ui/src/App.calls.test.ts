@@ -156,3 +156,20 @@ describe('keypad during a call', () => {
     expect(screen.getByTestId('dial-input')).toHaveValue('');
   });
 });
+
+describe('quality indicator', () => {
+  it('shows the MOS band, codec and loss of a connected call, and a media problem', async () => {
+    await renderApp({
+      calls: [
+        callView({
+          quality: { mos: 3.7, jitterMs: 12.5, lossPercent: 4.8, roundTripMs: 41, codec: 'opus' },
+          mediaProblem: { code: 'AudioUnavailable', message: 'Audio problem, the call goes on: microphone: no device.' },
+        }),
+      ],
+    });
+    const q = screen.getByTestId('call-quality');
+    expect(q).toHaveTextContent('Good audio · opus · loss 4.8%');
+    expect(q).toHaveAttribute('title', 'Jitter 12.5 ms · loss 4.8% · round trip 41 ms');
+    expect(screen.getByTestId('call-media-problem')).toHaveTextContent('microphone: no device');
+  });
+});

@@ -49,6 +49,7 @@ pub(crate) struct CallEntry {
     pub media: Option<crate::offer::MediaPlan>,
     /// The peer's offer of an inbound call, answered when the agent answers.
     pub remote_offer: Option<String>,
+    pub media_problem: Option<UiError>,
 }
 
 impl CallEntry {
@@ -69,6 +70,7 @@ impl CallEntry {
             sip: None,
             media: None,
             remote_offer: None,
+            media_problem: None,
         }
     }
 
@@ -95,6 +97,8 @@ impl CallEntry {
             controls: self.controls.iter().map(control_to_wire).collect(),
             panel: self.panel.clone(),
             outcome: self.outcome.clone(),
+            quality: crate::audio::quality(self),
+            media_problem: self.media_problem.clone(),
         }
     }
 
@@ -158,6 +162,13 @@ impl CallTable {
             .values()
             .filter_map(|c| c.ended_at.map(|e| Millis(e.0 + LINGER.0)))
             .min()
+    }
+
+    /// True while any call's media runs: its quality figures change by the second.
+    pub fn streaming(&self) -> bool {
+        self.calls
+            .values()
+            .any(|c| c.media.as_ref().is_some_and(|m| m.stream.is_some()))
     }
 
     pub fn views(&self) -> Vec<CallView> {

@@ -24,6 +24,24 @@ pub struct EngineConfig {
     pub location: Option<CivicAddress>,
     /// The same address as one line, for the agent's screen.
     pub location_line: Option<String>,
+    pub audio: AudioConfig,
+}
+
+/// Where call audio comes from and goes to.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AudioConfig {
+    pub input: AudioDevice,
+    pub output: AudioDevice,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum AudioDevice {
+    /// The system's default device (cpal).
+    #[default]
+    Default,
+    /// A WAV file: played in (looping) as the microphone, or written as the speaker.
+    /// For machines without a sound card, and for tests.
+    File(std::path::PathBuf),
 }
 
 /// The SIP account.
@@ -55,6 +73,15 @@ struct File {
     agent: Option<AgentSection>,
     emergency: Option<EmergencySection>,
     recording: Option<RecordingSection>,
+    audio: Option<AudioSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AudioSection {
+    /// `"default"` or the path of a WAV file.
+    input: Option<String>,
+    output: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -188,6 +215,16 @@ pub fn parse(text: &str) -> Result<EngineConfig, String> {
             }
         };
     }
+    if let Some(audio) = file.audio {
+        let device = |v: Option<String>| match v.as_deref() {
+            None | Some("default") => AudioDevice::Default,
+            Some(path) => AudioDevice::File(path.into()),
+        };
+        config.audio = AudioConfig {
+            input: device(audio.input),
+            output: device(audio.output),
+        };
+    }
     if let Some(sip) = file.sip {
         config.sip = Some(sip_config(sip)?);
     }
@@ -304,6 +341,8 @@ mod tests {
             floor = "3"
             [recording]
             policy = "always"
+            [audio]
+            input = "/tmp/in.wav"
             "#,
         )
         .unwrap();
@@ -314,6 +353,8 @@ mod tests {
         assert_eq!(c.core.agent_number.unwrap().as_str(), "+12065550100");
         assert_eq!(c.core.location_policy, LocationPolicy::Refuse);
         assert_eq!(c.core.recording, RecordingPolicy::Always);
+        assert_eq!(c.audio.input, AudioDevice::File("/tmp/in.wav".into()));
+        assert_eq!(c.audio.output, AudioDevice::Default);
         assert_eq!(c.core.callback_window, agent_core::Millis(120_000));
         assert_eq!(c.location.unwrap().fields.len(), 6);
         assert_eq!(

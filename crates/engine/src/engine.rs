@@ -276,7 +276,24 @@ impl Engine {
                 format!("{digit:?} is not a keypad digit."),
             ));
         }
-        let sip = inner.calls.get(call_id).and_then(|c| c.sip.clone());
+        let call = inner.calls.get(call_id).ok_or_else(|| unknown(call))?;
+        // RFC 4733 in the media when both sides agreed to it; SIP INFO otherwise.
+        if let Some(plan) = &call.media {
+            let in_media = plan
+                .negotiated
+                .as_ref()
+                .is_some_and(|n| n.telephone_event.is_some());
+            if let (true, Some(stream)) = (in_media, &plan.stream) {
+                let _rt = self.shared.rt().enter();
+                return stream.queue_dtmf(digit).map_err(|e| {
+                    UiError::new(
+                        ErrorCode::AudioUnavailable,
+                        format!("The digit was not sent: {e}."),
+                    )
+                });
+            }
+        }
+        let sip = call.sip.clone();
         match sip {
             Some(sip) if sip.send(SipCommand::Dtmf(digit)).is_ok() => Ok(()),
             _ => Err(UiError::new(
@@ -327,6 +344,9 @@ impl Shared {
         now: Millis,
         input: Input,
     ) -> Result<(), CoreError> {
+        // Media sockets are created in the step (the 911 offer needs its port), and
+        // tokio sockets need the runtime's reactor, whichever thread calls.
+        let _rt = self.rt.enter();
         let outputs = inner.core.handle(now, input)?;
         self.carry_out(inner, now, outputs);
         while let Some(next) = inner.follow_ups.pop_front() {
@@ -480,6 +500,7 @@ impl Shared {
         {
             let mut inner = self.lock();
             let now = now();
+            let audio = inner.config.audio.clone();
             let input = {
                 let Some(call) = inner.calls.get_mut(call_id) else {
                     return;
@@ -498,6 +519,9 @@ impl Shared {
                         if let Some(media) = call.media.as_mut() {
                             media.accept_answer(&sdp);
                         }
+                        // Media starts before the core hears of the answer: audio
+                        // never waits on policy.
+                        crate::audio::start_stream(call_id, call, &audio);
                         call.state = CallState::Connected;
                         call.answered_at = Some(now);
                         CallEvent::Answered
@@ -558,10 +582,16 @@ async fn run_timer(shared: Weak<Shared>, wake: Arc<Notify>) {
                 return;
             };
             let inner = strong.lock();
-            [inner.core.poll_timeout(), inner.calls.next_expiry()]
-                .into_iter()
-                .flatten()
-                .min()
+            // While media runs, refresh the view every second for the quality figures.
+            let refresh = inner.calls.streaming().then(|| Millis(now().0 + 1000));
+            [
+                inner.core.poll_timeout(),
+                inner.calls.next_expiry(),
+                refresh,
+            ]
+            .into_iter()
+            .flatten()
+            .min()
         };
         // Without a deadline, look again now and then: the engine may be gone.
         let wait = deadline.map_or(Duration::from_secs(1), |d| {

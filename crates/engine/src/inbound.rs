@@ -69,6 +69,7 @@ pub(crate) fn answer(inner: &mut Inner, call_id: CallId) {
         .as_ref()
         .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |s| s.ua.bind.ip());
     let now = now();
+    let audio = inner.config.audio.clone();
     let Some(call) = inner.calls.get_mut(call_id) else {
         return;
     };
@@ -90,6 +91,7 @@ pub(crate) fn answer(inner: &mut Inner, call_id: CallId) {
     call.state = wire::CallState::Connected;
     call.answered_at = Some(now);
     send(call.sip.as_ref(), SipCommand::Answer(sdp));
+    crate::audio::start_stream(call_id, call, &audio);
 }
 
 /// Turn the call away: 486 when busy, 480 when presence says not now.

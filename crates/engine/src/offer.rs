@@ -1,26 +1,30 @@
-//! A call's side of SDP offer/answer: the RTP port it names, our codecs, and the
-//! versioned origin that every later offer (hold, resume) must bump (RFC 3264 8).
+//! A call's side of SDP offer/answer and its media: the RTP/RTCP sockets the SDP
+//! names, our codecs, the versioned origin every later offer (hold, resume) must bump
+//! (RFC 3264 8), and the running stream once the call connects.
 //!
-//! The port is reserved by binding it before the SDP goes out, so the peer's media has
-//! somewhere to land; the media session takes the socket over when the call connects.
+//! The sockets are bound before the SDP goes out, without awaiting, so the 911 offer is
+//! built inside the dial step (E2) and the peer's media has somewhere to land.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 
+use media::audio::{AudioSink, AudioSource};
 use media::sdp::negotiate::{self, create_offer, CodecPreference, LocalMedia, Negotiated};
 use media::sdp::{self, AddressType, Connection, Direction, Origin};
+use media_net::{MediaHandle, MediaLeg};
 
 /// Our media side of one call.
 #[derive(Debug)]
 pub(crate) struct MediaPlan {
-    /// Held so the port stays ours; the media session takes it over.
-    #[allow(dead_code)]
-    pub socket: Option<UdpSocket>,
+    /// The sockets, until the stream takes them.
+    leg: Option<MediaLeg>,
     local: LocalMedia,
     origin: Origin,
     /// Our last offer, for reading the answer to it.
     last_offer: Option<sdp::SessionDescription>,
     /// What the last completed offer/answer agreed, once there is one.
     pub negotiated: Option<Negotiated>,
+    /// The running stream.
+    pub stream: Option<MediaHandle>,
 }
 
 /// The address to put in SDP: the local address the OS would use to reach `toward`,
@@ -38,51 +42,53 @@ pub(crate) fn media_ip(bind: IpAddr, toward: Option<SocketAddr>) -> IpAddr {
         .map_or(IpAddr::V4(Ipv4Addr::LOCALHOST), |a| a.ip())
 }
 
+fn codecs() -> Vec<CodecPreference> {
+    vec![
+        CodecPreference::opus(),
+        CodecPreference::pcmu(),
+        CodecPreference::pcma(),
+    ]
+}
+
 impl MediaPlan {
-    /// Binds an RTP port on `ip` for Opus, PCMU, PCMA and DTMF. A bind failure still
+    /// Binds RTP and RTCP on `ip` for Opus, PCMU, PCMA and DTMF. A bind failure still
     /// yields a plan (port 9, discard): a 911 call must go out even when media cannot
-    /// be set up (E2).
+    /// be set up (E2). Must run within the engine's tokio runtime context.
     pub fn new(ip: IpAddr, session_id: u64) -> MediaPlan {
-        let socket = UdpSocket::bind((ip, 0)).ok();
-        let port = socket
-            .as_ref()
-            .and_then(|s| s.local_addr().ok())
-            .map_or(9, |a| a.port());
-        if socket.is_none() {
-            tracing::error!("no RTP port could be bound; the call goes on without media");
-        }
-        let address_type = if ip.is_ipv6() {
-            AddressType::Ip6
-        } else {
-            AddressType::Ip4
-        };
-        MediaPlan {
-            socket,
-            local: LocalMedia {
+        let leg = MediaLeg::bind_now(ip)
+            .inspect_err(
+                |e| tracing::error!(error = %e, "no media ports; the call goes on without audio"),
+            )
+            .ok();
+        let local = match &leg {
+            Some(leg) => leg.local_media(codecs(), false),
+            None => LocalMedia {
                 connection: Connection {
-                    address_type,
+                    address_type: address_type(ip),
                     address: ip.to_string(),
                 },
-                port,
-                codecs: vec![
-                    CodecPreference::opus(),
-                    CodecPreference::pcmu(),
-                    CodecPreference::pcma(),
-                ],
+                port: 9,
+                codecs: codecs(),
                 telephone_event: true,
                 srtp_key: None,
                 direction: Direction::SendRecv,
                 ptime: 20,
+                rtcp_mux: false,
             },
+        };
+        MediaPlan {
+            leg,
+            local,
             origin: Origin {
                 username: "-".into(),
                 session_id: session_id.to_string(),
                 session_version: 0,
-                address_type,
+                address_type: address_type(ip),
                 address: ip.to_string(),
             },
             last_offer: None,
             negotiated: None,
+            stream: None,
         }
     }
 
@@ -101,7 +107,7 @@ impl MediaPlan {
         text
     }
 
-    /// Takes the peer's answer to our last offer.
+    /// Takes the peer's answer to our last offer; a running stream follows it.
     pub fn accept_answer(&mut self, answer_sdp: &str) {
         let Some(offer) = &self.last_offer else {
             tracing::warn!("an SDP answer without an offer of ours; ignored");
@@ -113,7 +119,7 @@ impl MediaPlan {
                 negotiate::accept_answer(offer, &a, &self.local).map_err(|e| e.to_string())
             });
         match accepted {
-            Ok(n) => self.negotiated = Some(n),
+            Ok(n) => self.follow(n),
             Err(why) => tracing::warn!(%why, "the peer's SDP answer cannot be used"),
         }
     }
@@ -124,8 +130,46 @@ impl MediaPlan {
         let origin = self.next_origin();
         let (sdp, negotiated) =
             negotiate::answer(&offer, &self.local, origin).map_err(|e| e.to_string())?;
-        self.negotiated = Some(negotiated);
+        self.follow(negotiated);
         Ok(sdp.to_string())
+    }
+
+    /// A new agreement: the running stream moves to it (hold, resume, a new address).
+    fn follow(&mut self, negotiated: Negotiated) {
+        if let Some(stream) = &self.stream {
+            if let Err(e) = stream.follow(negotiated.clone()) {
+                tracing::warn!(error = %e, "the media stream has stopped");
+            }
+        }
+        self.negotiated = Some(negotiated);
+    }
+
+    /// Starts the stream on the agreed parameters. Must run within the runtime.
+    pub fn start(
+        &mut self,
+        source: Box<dyn AudioSource>,
+        sink: Box<dyn AudioSink>,
+    ) -> Result<(), String> {
+        let negotiated = self.negotiated.clone().ok_or("no agreed media")?;
+        let leg = self.leg.take().ok_or("no media ports")?;
+        let stream = leg
+            .start(negotiated, source, sink)
+            .map_err(|e| e.to_string())?;
+        self.stream = Some(stream);
+        Ok(())
+    }
+
+    /// The codec in use, e.g. `opus`.
+    pub fn codec(&self) -> Option<&str> {
+        self.negotiated.as_ref().map(|n| n.codec.encoding.as_str())
+    }
+}
+
+fn address_type(ip: IpAddr) -> AddressType {
+    if ip.is_ipv6() {
+        AddressType::Ip6
+    } else {
+        AddressType::Ip4
     }
 }
 
@@ -137,10 +181,11 @@ mod tests {
         MediaPlan::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 42)
     }
 
-    #[test]
-    fn the_offer_names_the_reserved_port_and_our_codecs() {
+    #[tokio::test]
+    async fn the_offer_names_the_bound_rtp_port_and_our_codecs() {
         let mut p = plan();
-        let port = p.socket.as_ref().unwrap().local_addr().unwrap().port();
+        let port = p.leg.as_ref().unwrap().local_addr().port();
+        assert_eq!(port % 2, 0, "RTP on an even port");
         let sdp = p.offer(Direction::SendRecv);
         assert!(
             sdp.contains(&format!("m=audio {port} RTP/AVP 111 0 8 101")),
@@ -149,8 +194,8 @@ mod tests {
         assert!(sdp.contains("c=IN IP4 127.0.0.1"));
     }
 
-    #[test]
-    fn a_hold_offer_is_sendonly_with_a_bumped_version() {
+    #[tokio::test]
+    async fn a_hold_offer_is_sendonly_with_a_bumped_version() {
         let mut p = plan();
         let first = p.offer(Direction::SendRecv);
         let hold = p.offer(Direction::SendOnly);
@@ -161,14 +206,15 @@ mod tests {
         assert!(hold.contains("a=sendonly"));
     }
 
-    #[test]
-    fn an_offer_of_pcmu_is_answered_with_pcmu_and_a_bad_offer_is_an_error() {
+    #[tokio::test]
+    async fn an_offer_of_pcmu_is_answered_with_pcmu_and_a_bad_offer_is_an_error() {
         let mut p = plan();
         let offer = "v=0\r\no=x 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n\
                      m=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n";
         let answer = p.answer(offer).unwrap();
         assert!(answer.contains("RTP/AVP 0"), "{answer}");
         assert_eq!(p.negotiated.as_ref().unwrap().remote_port, 40000);
+        assert_eq!(p.codec(), Some("PCMU"));
         assert!(p.answer("not sdp").is_err());
     }
 

@@ -54,6 +54,11 @@ impl Shared {
                     if control == agent_core::Control::Mute {
                         if let Some(call) = inner.calls.get_mut(call_id) {
                             call.muted = !call.muted;
+                            if let Some(stream) =
+                                call.media.as_ref().and_then(|m| m.stream.as_ref())
+                            {
+                                stream.set_muted(call.muted);
+                            }
                         }
                     } else {
                         tracing::info!(%call_id, ?control, "control accepted; its SIP side is not built yet");
@@ -99,6 +104,7 @@ impl Shared {
                         call.ended_at = Some(now);
                         call.controls = agent_core::Controls::NONE;
                         call.sip = None;
+                        call.media = None;
                     }
                 }
                 Output::Persist(state) => {
@@ -133,8 +139,15 @@ impl Shared {
                 Output::RecordingRefused { call_id, reason } => {
                     tracing::info!(%call_id, ?reason, "call not recorded");
                 }
-                other @ (Output::StopMedia { .. } | Output::StartRecording { .. }) => {
-                    tracing::warn!(output = ?other, "output not carried out yet (the media session)");
+                Output::StopMedia { call_id } => {
+                    // Dropping the stream stops it (and sends RTCP BYE) at once (E13).
+                    if let Some(plan) = inner.calls.get_mut(call_id).and_then(|c| c.media.as_mut())
+                    {
+                        plan.stream = None;
+                    }
+                }
+                Output::StartRecording { call_id } => {
+                    tracing::warn!(%call_id, "recording is not built yet; the call is not recorded");
                 }
             }
         }

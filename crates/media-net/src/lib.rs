@@ -101,6 +101,38 @@ impl MediaLeg {
         })))
     }
 
+    /// Like [`MediaLeg::bind`], without awaiting: for callers that must not yield
+    /// before the SDP goes out (the engine builds a 911 offer inside its dial step).
+    /// Must be called within a tokio runtime context (`Handle::enter`).
+    pub fn bind_now(ip: IpAddr) -> Result<MediaLeg, MediaNetError> {
+        let mut last_err = None;
+        for _ in 0..BIND_ATTEMPTS {
+            let rtp =
+                std::net::UdpSocket::bind(SocketAddr::new(ip, 0)).map_err(MediaNetError::Bind)?;
+            let port = rtp.local_addr().map_err(MediaNetError::Bind)?.port();
+            if port % 2 != 0 || port == u16::MAX {
+                continue;
+            }
+            match std::net::UdpSocket::bind(SocketAddr::new(ip, port + 1)) {
+                Ok(rtcp) => {
+                    let tokio_socket = |s: std::net::UdpSocket| {
+                        s.set_nonblocking(true)
+                            .and_then(|()| UdpSocket::from_std(s))
+                            .map_err(MediaNetError::Bind)
+                    };
+                    return Ok(MediaLeg {
+                        rtp: tokio_socket(rtp)?,
+                        rtcp: tokio_socket(rtcp)?,
+                    });
+                }
+                Err(e) => last_err = Some(e),
+            }
+        }
+        Err(MediaNetError::Bind(last_err.unwrap_or_else(|| {
+            std::io::Error::new(std::io::ErrorKind::AddrInUse, "no free even/odd port pair")
+        })))
+    }
+
     /// Where we receive RTP (and RTCP with rtcp-mux).
     pub fn local_addr(&self) -> SocketAddr {
         self.rtp
@@ -276,6 +308,37 @@ impl MediaHandle {
             .send(Command::Update(Box::new(negotiated), tx))
             .map_err(|_| MediaNetError::Stopped)?;
         rx.await.map_err(|_| MediaNetError::Stopped)?
+    }
+
+    /// Like [`MediaHandle::update_remote`] without waiting for the outcome, for callers
+    /// that cannot await (the engine, inside its step). A failure is logged by the
+    /// stream; it keeps its previous parameters.
+    pub fn follow(&self, negotiated: Negotiated) -> Result<(), MediaNetError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.commands
+            .send(Command::Update(Box::new(negotiated), tx))
+            .map_err(|_| MediaNetError::Stopped)?;
+        tokio::spawn(async move {
+            if let Ok(Err(e)) = rx.await {
+                tracing::warn!(error = %e, "the media stream could not follow the new SDP");
+            }
+        });
+        Ok(())
+    }
+
+    /// Like [`MediaHandle::send_dtmf`] without waiting: the digit is queued and a
+    /// refusal (no telephone-event negotiated) is logged by the stream.
+    pub fn queue_dtmf(&self, digit: char) -> Result<(), MediaNetError> {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        self.commands
+            .send(Command::Dtmf(digit, tx))
+            .map_err(|_| MediaNetError::Stopped)?;
+        tokio::spawn(async move {
+            if let Ok(Err(e)) = rx.await {
+                tracing::warn!(error = %e, "a DTMF digit could not be sent in the media");
+            }
+        });
+        Ok(())
     }
 
     /// The latest statistics (updated every tick).

@@ -16,7 +16,7 @@ pub enum Presence {
 }
 
 /// Everything the main window needs to draw the agent's state, sent whole on every change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename_all = "camelCase")]
 pub struct AgentView {

@@ -59,8 +59,22 @@ pub struct EmergencyPanelView {
     pub dialled: String,
 }
 
+/// The call's audio quality, for the quality indicator.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct CallQuality {
+    /// E-model estimate, 1.0 (bad) to 4.5 (excellent).
+    pub mos: f64,
+    pub jitter_ms: f64,
+    pub loss_percent: f64,
+    pub round_trip_ms: Option<f64>,
+    /// The codec in use, e.g. `opus` or `PCMU`.
+    pub codec: String,
+}
+
 /// One call on screen.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(rename_all = "camelCase")]
 pub struct CallView {
@@ -82,6 +96,10 @@ pub struct CallView {
     pub panel: Option<EmergencyPanelView>,
     /// Why the call ended without an answer, in words (busy, not found...).
     pub outcome: Option<UiError>,
+    /// Audio quality while media flows.
+    pub quality: Option<CallQuality>,
+    /// A problem with the audio devices or media of this call; the call goes on.
+    pub media_problem: Option<UiError>,
 }
 
 /// The SIP registration, shown as a badge.

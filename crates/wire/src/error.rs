@@ -30,6 +30,8 @@ pub enum ErrorCode {
     Network,
     /// The call is not (or no longer) there.
     UnknownCall,
+    /// An audio device or the media of a call could not be used; the call goes on.
+    AudioUnavailable,
     /// The policy core refused the action (E3, E8, E9); the message says why.
     NotAllowed,
     /// A fault of the app itself.

@@ -15,7 +15,7 @@ mod error;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
-    CallControl, CallDirection, CallState, CallView, CallbackWindowView, EmergencyPanelView,
+    CallControl, CallDirection, CallQuality, CallState, CallView, CallbackWindowView, EmergencyPanelView,
     HistoryEntry, RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
@@ -37,6 +37,7 @@ pub fn typescript_bindings() -> String {
         CallDirection::decl(&cfg),
         CallControl::decl(&cfg),
         EmergencyPanelView::decl(&cfg),
+        CallQuality::decl(&cfg),
         CallView::decl(&cfg),
         RegistrationState::decl(&cfg),
         RegistrationView::decl(&cfg),

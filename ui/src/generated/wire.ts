@@ -2,7 +2,7 @@
 
 export type Presence = "Available" | "Busy" | "Away" | "DoNotDisturb" | "Offline";
 
-export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "NotAllowed" | "Internal";
+export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "AudioUnavailable" | "NotAllowed" | "Internal";
 
 export type UiError = { code: ErrorCode, message: string, };
 
@@ -30,6 +30,16 @@ location: string | null,
  */
 dialled: string, };
 
+export type CallQuality = { 
+/**
+ * E-model estimate, 1.0 (bad) to 4.5 (excellent).
+ */
+mos: number, jitterMs: number, lossPercent: number, roundTripMs: number | null, 
+/**
+ * The codec in use, e.g. `opus` or `PCMU`.
+ */
+codec: string, };
+
 export type CallView = { 
 /**
  * The engine's id for the call; the argument of every call command.
@@ -54,7 +64,15 @@ answeredAt: number | null, controls: Array<CallControl>, panel: EmergencyPanelVi
 /**
  * Why the call ended without an answer, in words (busy, not found...).
  */
-outcome: UiError | null, };
+outcome: UiError | null, 
+/**
+ * Audio quality while media flows.
+ */
+quality: CallQuality | null, 
+/**
+ * A problem with the audio devices or media of this call; the call goes on.
+ */
+mediaProblem: UiError | null, };
 
 export type RegistrationState = "NotConfigured" | "OutboundOnly" | "Registering" | "Registered" | "Failed";
 

@@ -26,3 +26,13 @@ describe('call helpers', () => {
     expect(currentCall(agentView({ calls: [ended] }))).toBeNull();
   });
 });
+
+describe('qualityLabel', () => {
+  it('maps MOS to G.107 bands', async () => {
+    const { qualityLabel } = await import('./calls');
+    expect(qualityLabel(4.3)).toBe('Excellent');
+    expect(qualityLabel(3.8)).toBe('Good');
+    expect(qualityLabel(3.2)).toBe('Fair');
+    expect(qualityLabel(2.0)).toBe('Poor');
+  });
+});

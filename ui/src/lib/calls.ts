@@ -57,3 +57,11 @@ export function callbackSourceLabel(source: string | null): string {
       return 'none available';
   }
 }
+
+/** The quality indicator's word for an E-model MOS (ITU-T G.107 bands). */
+export function qualityLabel(mos: number): 'Excellent' | 'Good' | 'Fair' | 'Poor' {
+  if (mos >= 4.0) return 'Excellent';
+  if (mos >= 3.6) return 'Good';
+  if (mos >= 3.1) return 'Fair';
+  return 'Poor';
+}

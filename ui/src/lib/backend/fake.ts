@@ -35,6 +35,8 @@ export function callView(overrides: Partial<CallView> = {}): CallView {
     controls: ['AudioDevices', 'EndCall', 'Mute', 'Hold', 'Transfer', 'Dialpad'],
     panel: null,
     outcome: null,
+    quality: null,
+    mediaProblem: null,
     ...overrides,
   };
 }

@@ -1,0 +1,105 @@
+//! Opening the call's audio devices, and starting its media stream when it connects.
+//!
+//! Devices never hold a call back: a device that cannot be opened is replaced by
+//! silence (what the far end hears) and a discarding sink, the call goes on, and the
+//! agent sees why on the call's card.
+
+use agent_core::CallId;
+use media::audio::file::{MemorySink, MemorySource, WavFileSink};
+use media::audio::{AudioBackend, AudioSink, AudioSource};
+use wire::{CallQuality, ErrorCode, UiError};
+
+use crate::calls::CallEntry;
+use crate::config::{AudioConfig, AudioDevice};
+
+/// The speaker side runs at 48 kHz; the session resamples to the codec's rate.
+const PLAYOUT_RATE: u32 = 48_000;
+
+type Devices = (Box<dyn AudioSource>, Box<dyn AudioSink>, Option<String>);
+
+fn open(config: &AudioConfig) -> Devices {
+    let mut problems = Vec::new();
+    let mut cpal = None::<media_net::CpalBackend>;
+    let source: Box<dyn AudioSource> = match &config.input {
+        AudioDevice::File(path) => match MemorySource::from_wav_file(path) {
+            Ok(source) => Box::new(source.looping()),
+            Err(e) => {
+                problems.push(format!("microphone file {}: {e}", path.display()));
+                Box::new(MemorySource::silence(PLAYOUT_RATE))
+            }
+        },
+        AudioDevice::Default => match cpal
+            .get_or_insert_with(media_net::CpalBackend::new)
+            .open_source(None)
+        {
+            Ok(source) => source,
+            Err(e) => {
+                problems.push(format!("microphone: {e}"));
+                Box::new(MemorySource::silence(PLAYOUT_RATE))
+            }
+        },
+    };
+    let sink: Box<dyn AudioSink> = match &config.output {
+        AudioDevice::File(path) => match WavFileSink::create(path, PLAYOUT_RATE) {
+            Ok(sink) => Box::new(sink),
+            Err(e) => {
+                problems.push(format!("speaker file {}: {e}", path.display()));
+                Box::new(MemorySink::new(PLAYOUT_RATE).0)
+            }
+        },
+        AudioDevice::Default => match cpal
+            .get_or_insert_with(media_net::CpalBackend::new)
+            .open_sink(None, PLAYOUT_RATE)
+        {
+            Ok(sink) => sink,
+            Err(e) => {
+                problems.push(format!("speaker: {e}"));
+                Box::new(MemorySink::new(PLAYOUT_RATE).0)
+            }
+        },
+    };
+    let problem = (!problems.is_empty()).then(|| problems.join("; "));
+    (source, sink, problem)
+}
+
+/// Starts the call's stream on its agreed media with the configured devices.
+pub(crate) fn start_stream(call_id: CallId, call: &mut CallEntry, config: &AudioConfig) {
+    let Some(plan) = call.media.as_mut() else {
+        return;
+    };
+    if plan.stream.is_some() {
+        return;
+    }
+    let (source, sink, problem) = open(config);
+    if let Some(why) = &problem {
+        tracing::warn!(%call_id, %why, "audio device unusable; the call goes on without it");
+    }
+    let started = plan.start(source, sink);
+    let problem = match (problem, started) {
+        (p, Ok(())) => p,
+        (Some(p), Err(e)) => Some(format!("{p}; media: {e}")),
+        (None, Err(e)) => Some(format!("media: {e}")),
+    };
+    if let Some(e) = &problem {
+        tracing::warn!(%call_id, error = %e, "call audio incomplete");
+    }
+    call.media_problem = problem.map(|p| {
+        UiError::new(
+            ErrorCode::AudioUnavailable,
+            format!("Audio problem, the call goes on: {p}."),
+        )
+    });
+}
+
+/// The quality indicator's figures, while a stream runs.
+pub(crate) fn quality(call: &CallEntry) -> Option<CallQuality> {
+    let plan = call.media.as_ref()?;
+    let stats = plan.stream.as_ref()?.stats();
+    Some(CallQuality {
+        mos: (stats.mos * 10.0).round() / 10.0,
+        jitter_ms: (stats.jitter_ms * 10.0).round() / 10.0,
+        loss_percent: (stats.loss_percent * 10.0).round() / 10.0,
+        round_trip_ms: stats.round_trip_ms.map(f64::round),
+        codec: plan.codec().unwrap_or_default().to_owned(),
+    })
+}
