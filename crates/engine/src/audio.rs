@@ -11,6 +11,7 @@ use wire::{CallQuality, ErrorCode, UiError};
 
 use crate::calls::CallEntry;
 use crate::config::{AudioConfig, AudioDevice};
+use crate::engine::Shared;
 
 /// The speaker side runs at 48 kHz; the session resamples to the codec's rate.
 const PLAYOUT_RATE: u32 = 48_000;
@@ -62,32 +63,55 @@ fn open(config: &AudioConfig) -> Devices {
     (source, sink, problem)
 }
 
-/// Starts the call's stream on its agreed media with the configured devices.
-pub(crate) fn start_stream(call_id: CallId, call: &mut CallEntry, config: &AudioConfig) {
-    let Some(plan) = call.media.as_mut() else {
+/// Starts the call's stream on its agreed media with the configured devices. The
+/// devices are opened on a blocking thread (ALSA may take seconds to say no): the
+/// engine lock is never held meanwhile, and the stream is attached to the call only
+/// if the call still wants media by then.
+pub(crate) fn start_stream(
+    shared: &Shared,
+    call_id: CallId,
+    call: &mut CallEntry,
+    config: &AudioConfig,
+) {
+    let Some((leg, negotiated)) = call.media.as_mut().and_then(|m| m.take_for_start()) else {
         return;
     };
-    if plan.stream.is_some() {
-        return;
-    }
-    let (source, sink, problem) = open(config);
-    if let Some(why) = &problem {
-        tracing::warn!(%call_id, %why, "audio device unusable; the call goes on without it");
-    }
-    let started = plan.start(source, sink);
-    let problem = match (problem, started) {
-        (p, Ok(())) => p,
-        (Some(p), Err(e)) => Some(format!("{p}; media: {e}")),
-        (None, Err(e)) => Some(format!("media: {e}")),
-    };
-    if let Some(e) = &problem {
-        tracing::warn!(%call_id, error = %e, "call audio incomplete");
-    }
-    call.media_problem = problem.map(|p| {
-        UiError::new(
-            ErrorCode::AudioUnavailable,
-            format!("Audio problem, the call goes on: {p}."),
-        )
+    let config = config.clone();
+    let me = shared.me.clone();
+    let rt = shared.rt().clone();
+    shared.rt().spawn_blocking(move || {
+        let (source, sink, problem) = open(&config);
+        let started = {
+            let _rt = rt.enter();
+            leg.start(negotiated, source, sink)
+                .map_err(|e| e.to_string())
+        };
+        let problem = match (problem, &started) {
+            (p, Ok(_)) => p,
+            (Some(p), Err(e)) => Some(format!("{p}; media: {e}")),
+            (None, Err(e)) => Some(format!("media: {e}")),
+        };
+        let Some(shared) = me.upgrade() else { return };
+        {
+            let mut inner = shared.lock();
+            let Some(call) = inner.calls.get_mut(call_id) else {
+                return;
+            };
+            if let Some(e) = &problem {
+                tracing::warn!(%call_id, error = %e, "call audio incomplete; the call goes on");
+                call.media_problem = Some(UiError::new(
+                    ErrorCode::AudioUnavailable,
+                    format!("Audio problem, the call goes on: {e}."),
+                ));
+            }
+            // A call that ended or stopped its media meanwhile drops the new stream.
+            let (Some(plan), Ok(stream)) = (call.media.as_mut(), started) else {
+                return;
+            };
+            stream.set_muted(call.muted);
+            plan.stream = Some(stream);
+        }
+        shared.published();
     });
 }
 

@@ -521,7 +521,7 @@ impl Shared {
                         }
                         // Media starts before the core hears of the answer: audio
                         // never waits on policy.
-                        crate::audio::start_stream(call_id, call, &audio);
+                        crate::audio::start_stream(self, call_id, call, &audio);
                         call.state = CallState::Connected;
                         call.answered_at = Some(now);
                         CallEvent::Answered

@@ -62,7 +62,7 @@ pub(crate) fn ring(inner: &mut Inner, call_id: CallId, alert: Alert) {
 }
 
 /// Answer: our SDP answer to the caller's offer, in a 200 OK.
-pub(crate) fn answer(inner: &mut Inner, call_id: CallId) {
+pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
     let ip = inner
         .config
         .sip
@@ -91,7 +91,7 @@ pub(crate) fn answer(inner: &mut Inner, call_id: CallId) {
     call.state = wire::CallState::Connected;
     call.answered_at = Some(now);
     send(call.sip.as_ref(), SipCommand::Answer(sdp));
-    crate::audio::start_stream(call_id, call, &audio);
+    crate::audio::start_stream(shared, call_id, call, &audio);
 }
 
 /// Turn the call away: 486 when busy, 480 when presence says not now.

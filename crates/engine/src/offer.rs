@@ -7,7 +7,6 @@
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 
-use media::audio::{AudioSink, AudioSource};
 use media::sdp::negotiate::{self, create_offer, CodecPreference, LocalMedia, Negotiated};
 use media::sdp::{self, AddressType, Connection, Direction, Origin};
 use media_net::{MediaHandle, MediaLeg};
@@ -144,19 +143,14 @@ impl MediaPlan {
         self.negotiated = Some(negotiated);
     }
 
-    /// Starts the stream on the agreed parameters. Must run within the runtime.
-    pub fn start(
-        &mut self,
-        source: Box<dyn AudioSource>,
-        sink: Box<dyn AudioSink>,
-    ) -> Result<(), String> {
-        let negotiated = self.negotiated.clone().ok_or("no agreed media")?;
-        let leg = self.leg.take().ok_or("no media ports")?;
-        let stream = leg
-            .start(negotiated, source, sink)
-            .map_err(|e| e.to_string())?;
-        self.stream = Some(stream);
-        Ok(())
+    /// Hands the sockets and the agreement to whoever starts the stream (devices are
+    /// opened off the engine lock); `None` when there is nothing to start.
+    pub fn take_for_start(&mut self) -> Option<(MediaLeg, Negotiated)> {
+        if self.stream.is_some() {
+            return None;
+        }
+        let negotiated = self.negotiated.clone()?;
+        Some((self.leg.take()?, negotiated))
     }
 
     /// The codec in use, e.g. `opus`.

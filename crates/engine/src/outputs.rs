@@ -46,7 +46,7 @@ impl Shared {
                     inbound::reinvite(inner, call_id, Direction::SendRecv);
                 }
                 Output::Ring { call_id, alert, .. } => inbound::ring(inner, call_id, alert),
-                Output::AnswerCall { call_id } => inbound::answer(inner, call_id),
+                Output::AnswerCall { call_id } => inbound::answer(self, inner, call_id),
                 Output::RejectInbound { call_id, reason } => {
                     inbound::reject(inner, call_id, reason);
                 }
