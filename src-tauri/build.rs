@@ -9,6 +9,7 @@ fn main() {
         "call_control",
         "answer",
         "send_dtmf",
+        "transfer",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

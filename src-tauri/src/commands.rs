@@ -51,3 +51,13 @@ pub fn answer(engine: State<'_, Arc<Engine>>, call: u32) -> Result<AgentView, Ui
 pub fn send_dtmf(engine: State<'_, Arc<Engine>>, call: u32, digit: char) -> Result<(), UiError> {
     engine.send_dtmf(call, digit)
 }
+
+/// Blind transfer of a call to a number.
+#[tauri::command]
+pub fn transfer(
+    engine: State<'_, Arc<Engine>>,
+    call: u32,
+    number: String,
+) -> Result<AgentView, UiError> {
+    engine.transfer(call, &number)
+}

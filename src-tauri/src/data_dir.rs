@@ -66,7 +66,10 @@ mod tests {
     #[test]
     fn flags_are_read_in_both_forms() {
         assert_eq!(
-            flag_value(args(&["--config=/tmp/c.toml", "--data-dir", "/tmp/a"]), "--data-dir"),
+            flag_value(
+                args(&["--config=/tmp/c.toml", "--data-dir", "/tmp/a"]),
+                "--data-dir"
+            ),
             Some(PathBuf::from("/tmp/a"))
         );
         assert_eq!(

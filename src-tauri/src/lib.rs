@@ -38,7 +38,8 @@ pub fn run() {
             commands::hang_up,
             commands::call_control,
             commands::answer,
-            commands::send_dtmf
+            commands::send_dtmf,
+            commands::transfer
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

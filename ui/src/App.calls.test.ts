@@ -163,13 +163,24 @@ describe('quality indicator', () => {
       calls: [
         callView({
           quality: { mos: 3.7, jitterMs: 12.5, lossPercent: 4.8, roundTripMs: 41, codec: 'opus' },
-          mediaProblem: { code: 'AudioUnavailable', message: 'Audio problem, the call goes on: microphone: no device.' },
+          problem: { code: 'AudioUnavailable', message: 'Audio problem, the call goes on: microphone: no device.' },
         }),
       ],
     });
     const q = screen.getByTestId('call-quality');
     expect(q).toHaveTextContent('Good audio · opus · loss 4.8%');
     expect(q).toHaveAttribute('title', 'Jitter 12.5 ms · loss 4.8% · round trip 41 ms');
-    expect(screen.getByTestId('call-media-problem')).toHaveTextContent('microphone: no device');
+    expect(screen.getByTestId('call-problem')).toHaveTextContent('microphone: no device');
+  });
+});
+
+describe('transfer', () => {
+  it('opens a field for the number and sends the transfer with Enter', async () => {
+    const { backend, user } = await renderApp({ calls: [callView({ id: 6 })] });
+    await user.click(screen.getByTestId('call-transfer'));
+    expect(screen.getByTestId('transfer-input')).toHaveFocus();
+    await user.keyboard('+12065550177{Enter}');
+    expect(backend.transfers).toEqual([[6, '+12065550177']]);
+    expect(screen.queryByTestId('transfer-form')).toBeNull();
   });
 });

@@ -99,7 +99,7 @@ pub(crate) fn start_stream(
             };
             if let Some(e) = &problem {
                 tracing::warn!(%call_id, error = %e, "call audio incomplete; the call goes on");
-                call.media_problem = Some(UiError::new(
+                call.problem = Some(UiError::new(
                     ErrorCode::AudioUnavailable,
                     format!("Audio problem, the call goes on: {e}."),
                 ));

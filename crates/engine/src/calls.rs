@@ -24,6 +24,8 @@ pub(crate) enum SipCommand {
     AnswerReoffer(Option<String>),
     /// A digit by SIP INFO.
     Dtmf(char),
+    /// Blind transfer (REFER) to this SIP URI.
+    Refer(String),
 }
 
 /// How long an ended call stays on screen with its outcome.
@@ -49,7 +51,9 @@ pub(crate) struct CallEntry {
     pub media: Option<crate::offer::MediaPlan>,
     /// The peer's offer of an inbound call, answered when the agent answers.
     pub remote_offer: Option<String>,
-    pub media_problem: Option<UiError>,
+    pub problem: Option<UiError>,
+    /// Where the agent asked to transfer the call, until the core allows it.
+    pub transfer_to: Option<String>,
 }
 
 impl CallEntry {
@@ -70,7 +74,8 @@ impl CallEntry {
             sip: None,
             media: None,
             remote_offer: None,
-            media_problem: None,
+            problem: None,
+            transfer_to: None,
         }
     }
 
@@ -98,7 +103,7 @@ impl CallEntry {
             panel: self.panel.clone(),
             outcome: self.outcome.clone(),
             quality: crate::audio::quality(self),
-            media_problem: self.media_problem.clone(),
+            problem: self.problem.clone(),
         }
     }
 

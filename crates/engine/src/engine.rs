@@ -303,6 +303,45 @@ impl Engine {
         }
     }
 
+    /// Blind transfer to `number` (as the agent typed it). The core decides whether
+    /// transfer is allowed for this call (never for an emergency one, E8).
+    pub fn transfer(&self, call: u32, number: &str) -> Result<AgentView, UiError> {
+        let call_id = CallId(u64::from(call));
+        {
+            let mut inner = self.shared.lock();
+            let user = match inner.core.config().dial_plan.classify(number) {
+                Ok(agent_core::Dialled::Number(n)) => n.as_str().to_owned(),
+                Ok(agent_core::Dialled::Emergency(_)) => {
+                    return Err(UiError::new(
+                        ErrorCode::InvalidInput,
+                        "Emergency numbers are dialled, not transferred to.",
+                    ))
+                }
+                Err(e) => return Err(UiError::new(ErrorCode::InvalidInput, e.to_string())),
+            };
+            let target = self.shared.sip.uri_for(&user).ok_or_else(|| {
+                UiError::new(ErrorCode::NotConfigured, "No SIP account is configured.")
+            })?;
+            let entry = inner.calls.get_mut(call_id).ok_or_else(|| unknown(call))?;
+            entry.transfer_to = Some(target);
+            entry.problem = None;
+            let result = self.shared.run(
+                &mut inner,
+                now(),
+                Input::CallControl {
+                    call_id,
+                    control: agent_core::Control::Transfer,
+                },
+            );
+            if let Some(entry) = inner.calls.get_mut(call_id) {
+                entry.transfer_to = None;
+            }
+            result.map_err(refusal)?;
+        }
+        self.shared.published();
+        Ok(self.view())
+    }
+
     /// A call control (mute, hold, resume, record...). The core decides whether it
     /// is allowed for this call (E8).
     pub fn call_control(&self, call: u32, control: CallControl) -> Result<AgentView, UiError> {
@@ -554,6 +593,16 @@ impl Shared {
                     }
                     Sip::Transfer(state) => {
                         tracing::info!(%call_id, ?state, "transfer progress");
+                        // Success ends our leg (sip-ua sends the BYE); a failure leaves
+                        // the call with the agent, who must know.
+                        if let sip_ua::TransferState::Failed(code) = state {
+                            call.problem = Some(UiError::new(
+                                ErrorCode::Rejected,
+                                format!(
+                                    "The transfer failed ({code}); the caller is still with you."
+                                ),
+                            ));
+                        }
                         return;
                     }
                 }

@@ -60,8 +60,20 @@ impl Shared {
                                 stream.set_muted(call.muted);
                             }
                         }
+                    } else if control == agent_core::Control::Transfer {
+                        let call = inner.calls.get_mut(call_id);
+                        if let Some(call) = call {
+                            match (call.transfer_to.take(), call.sip.as_ref()) {
+                                (Some(target), Some(sip)) => {
+                                    let _ = sip.send(SipCommand::Refer(target));
+                                }
+                                _ => {
+                                    tracing::warn!(%call_id, "transfer without a target or SIP side")
+                                }
+                            }
+                        }
                     } else {
-                        tracing::info!(%call_id, ?control, "control accepted; its SIP side is not built yet");
+                        tracing::info!(%call_id, ?control, "control accepted; not built yet");
                     }
                 }
                 Output::ShowControls {

@@ -75,6 +75,11 @@ impl SipLink {
 
     /// Sends the INVITE from a task of its own and returns at once; the call's
     /// commands go through the returned sender.
+    /// `sip:<user>@<domain>` on the account's domain.
+    pub fn uri_for(&self, user: &str) -> Option<String> {
+        self.domain.as_ref().map(|d| format!("sip:{user}@{d}"))
+    }
+
     pub fn invite(
         &self,
         invite: Invite,
@@ -271,6 +276,7 @@ async fn carry_out(call: &Call, command: SipCommand, answered: bool) -> Result<(
         SipCommand::Reinvite(sdp) => call.reinvite(&sdp).await.map(drop),
         SipCommand::AnswerReoffer(Some(sdp)) => call.answer_reoffer(&sdp).await,
         SipCommand::AnswerReoffer(None) => call.refuse_reoffer().await,
+        SipCommand::Refer(target) => call.refer(&target).await,
         SipCommand::Dtmf(digit) => {
             call.send_info_dtmf(digit, std::time::Duration::from_millis(160))
                 .await

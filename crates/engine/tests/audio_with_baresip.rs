@@ -50,7 +50,7 @@ async fn a_call_to_baresip_carries_opus_audio_both_ways_and_shows_its_quality() 
     let call = &view.calls[0];
     let quality = call.quality.clone().unwrap();
     assert_eq!(quality.codec.to_lowercase(), "opus", "{quality:?}");
-    assert!(call.media_problem.is_none(), "{:?}", call.media_problem);
+    assert!(call.problem.is_none(), "{:?}", call.problem);
     engine.hang_up(id).expect("hang up");
     wait_view(&engine, "the call ended", |v| {
         v.calls.iter().all(|c| c.state == CallState::Ended)

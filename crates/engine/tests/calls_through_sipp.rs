@@ -137,3 +137,50 @@ async fn a_broken_configuration_file_is_reported_and_the_app_runs() {
     );
     assert_eq!(view.registration.state, RegistrationState::NotConfigured);
 }
+
+#[tokio::test]
+async fn a_blind_transfer_sends_refer_to_the_number_and_ends_our_leg_on_success() {
+    let mut sipp = Sipp::serve("transfer_refer.xml").await;
+    let (engine, _dir) = engine_with(&config_for(sipp.addr, ""));
+    let id = engine.dial("+12065550142").expect("dial");
+    wait_view(&engine, "the call is connected", |v| {
+        v.calls
+            .iter()
+            .any(|c| c.id == id && c.state == CallState::Connected)
+    })
+    .await;
+    let err = engine.transfer(id, "not a number").unwrap_err();
+    assert_eq!(err.code, ErrorCode::InvalidInput);
+    engine.transfer(id, "+1 206 555 0177").expect("transfer");
+    let view = wait_view(&engine, "our leg ended", |v| {
+        v.calls.iter().all(|c| c.state == CallState::Ended)
+    })
+    .await;
+    sipp.assert_passed().await;
+    // (No sound card here: an audio problem is expected; a transfer problem is not.)
+    assert!(
+        view.calls[0]
+            .problem
+            .as_ref()
+            .is_none_or(|p| p.code != ErrorCode::Rejected),
+        "{:?}",
+        view.calls[0].problem
+    );
+}
+
+#[tokio::test]
+async fn an_emergency_call_cannot_be_transferred_e8() {
+    let mut sipp = Sipp::serve("emergency_911.xml").await;
+    let (engine, _dir) = engine_with(&config_for(sipp.addr, ""));
+    let id = engine.dial("911").expect("dial");
+    wait_view(&engine, "connected", |v| {
+        v.calls
+            .iter()
+            .any(|c| c.id == id && c.state == CallState::Connected)
+    })
+    .await;
+    let err = engine.transfer(id, "+12065550177").unwrap_err();
+    assert_eq!(err.code, ErrorCode::NotAllowed);
+    engine.hang_up(id).expect("hang up");
+    sipp.assert_passed().await;
+}

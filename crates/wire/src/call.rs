@@ -98,8 +98,9 @@ pub struct CallView {
     pub outcome: Option<UiError>,
     /// Audio quality while media flows.
     pub quality: Option<CallQuality>,
-    /// A problem with the audio devices or media of this call; the call goes on.
-    pub media_problem: Option<UiError>,
+    /// A problem with this call that does not end it (an audio device, a failed
+    /// transfer), in words; the call goes on.
+    pub problem: Option<UiError>,
 }
 
 /// The SIP registration, shown as a badge.

@@ -15,8 +15,8 @@ mod error;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
-    CallControl, CallDirection, CallQuality, CallState, CallView, CallbackWindowView, EmergencyPanelView,
-    HistoryEntry, RegistrationState, RegistrationView,
+    CallControl, CallDirection, CallQuality, CallState, CallView, CallbackWindowView,
+    EmergencyPanelView, HistoryEntry, RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
 

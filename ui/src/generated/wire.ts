@@ -70,9 +70,10 @@ outcome: UiError | null,
  */
 quality: CallQuality | null, 
 /**
- * A problem with the audio devices or media of this call; the call goes on.
+ * A problem with this call that does not end it (an audio device, a failed
+ * transfer), in words; the call goes on.
  */
-mediaProblem: UiError | null, };
+problem: UiError | null, };
 
 export type RegistrationState = "NotConfigured" | "OutboundOnly" | "Registering" | "Registered" | "Failed";
 

@@ -125,6 +125,10 @@ export class AgentState {
     await this.#callAction(() => this.#backend.hangUp(call));
   }
 
+  async transfer(call: number, number: string): Promise<void> {
+    await this.#callAction(() => this.#backend.transfer(call, number));
+  }
+
   async answer(call: number): Promise<void> {
     await this.#callAction(() => this.#backend.answer(call));
   }

@@ -73,6 +73,7 @@ describe('AgentState', () => {
       callControl: () => Promise.resolve(agentView()),
       answer: () => Promise.resolve(agentView()),
       sendDtmf: () => Promise.resolve(),
+      transfer: () => Promise.resolve(agentView()),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

@@ -42,6 +42,9 @@ export interface Backend {
   /** Sends a keypad digit during a call (Tauri command `send_dtmf`). */
   sendDtmf(call: number, digit: string): Promise<void>;
 
+  /** Blind transfer to a number (Tauri command `transfer`); the core may refuse it. */
+  transfer(call: number, number: string): Promise<AgentView>;
+
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;
 

@@ -36,7 +36,7 @@ export function callView(overrides: Partial<CallView> = {}): CallView {
     panel: null,
     outcome: null,
     quality: null,
-    mediaProblem: null,
+    problem: null,
     ...overrides,
   };
 }
@@ -136,6 +136,15 @@ export class FakeBackend implements Backend {
       c.id === call ? { ...c, state: 'Connected' as const, answeredAt: Date.now(), controls: callView().controls } : c,
     );
     this.publish({ ...this.view, calls });
+    return Promise.resolve({ ...this.view });
+  }
+
+  /** Every transfer asked for, in order. */
+  readonly transfers: [number, string][] = [];
+
+  transfer(call: number, number: string): Promise<AgentView> {
+    this.transfers.push([call, number]);
+    this.publish({ ...this.view, calls: this.view.calls.map((c) => (c.id === call ? { ...c, state: 'Ended' as const } : c)) });
     return Promise.resolve({ ...this.view });
   }
 

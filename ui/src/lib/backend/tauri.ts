@@ -11,6 +11,7 @@ export const COMMAND_HANG_UP = 'hang_up';
 export const COMMAND_CALL_CONTROL = 'call_control';
 export const COMMAND_ANSWER = 'answer';
 export const COMMAND_SEND_DTMF = 'send_dtmf';
+export const COMMAND_TRANSFER = 'transfer';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -45,6 +46,10 @@ export class TauriBackend implements Backend {
 
   sendDtmf(callId: number, digit: string): Promise<void> {
     return call<undefined>(COMMAND_SEND_DTMF, { call: callId, digit });
+  }
+
+  transfer(callId: number, number: string): Promise<AgentView> {
+    return call<AgentView>(COMMAND_TRANSFER, { call: callId, number });
   }
 
   callControl(callId: number, control: CallControl): Promise<AgentView> {
