@@ -116,12 +116,14 @@ pub enum NumbersCmd {
     /// Assign to a user or to a voice connector (N7).
     Assign {
         e164: String,
+        /// The user's id (`users list`), for a Business Calling number.
         #[arg(
             long,
             conflicts_with = "voice_connector",
             required_unless_present = "voice_connector"
         )]
         user: Option<String>,
+        /// The voice connector's id (`connectors list`), for a Voice Connector number.
         #[arg(long)]
         voice_connector: Option<String>,
     },
