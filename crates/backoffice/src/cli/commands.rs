@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> Res {
             let api = client(&cli, true)?;
             api.post("/api/v1/sign-out", None).await?;
             session::forget()?;
-            println!("signed out");
+            out!("signed out");
             Ok(())
         }
         Command::Whoami => {
@@ -147,14 +147,14 @@ pub async fn run(cli: Cli) -> Res {
                 AlertsCmd::Ack { id } => {
                     api.post(&format!("/api/v1/alerts/{}/acknowledge", seg(id)), None)
                         .await?;
-                    println!("alert {id} acknowledged");
+                    out!("alert {id} acknowledged");
                 }
             }
             Ok(())
         }
         Command::Openapi => {
             let v = client(&cli, true)?.get("/api/v1/openapi.json", &[]).await?;
-            println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            out!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
             Ok(())
         }
     }
@@ -176,7 +176,7 @@ async fn login(cli: &Cli, username: &str) -> Res {
         url: Some(api.base().to_owned()),
         token: Some(token.to_owned()),
     })?;
-    println!(
+    out!(
         "signed in to {} as {} ({}); session saved in {}",
         api.base(),
         v["me"]["username"].as_str().unwrap_or(username),

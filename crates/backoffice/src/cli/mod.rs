@@ -4,6 +4,15 @@
 //! its message, field and rule on standard error and exits with 1; a usage error exits
 //! with 2 (clap); an unreachable service or a missing sign-in exits with 3.
 
+/// `println!` that never panics: a closed pipe (`backoffice numbers list | head`) ends
+/// the output quietly.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 pub mod args;
 mod commands;
 mod session;
@@ -79,12 +88,12 @@ fn client(cli: &Cli, need_token: bool) -> Result<ApiClient, Failure> {
 /// Prints `v` as JSON, or as `human` renders it.
 fn show(json: bool, v: &Value, human: impl FnOnce(&Value) -> String) {
     if json {
-        println!(
+        out!(
             "{}",
             serde_json::to_string_pretty(v).unwrap_or_else(|_| v.to_string())
         );
     } else {
-        println!("{}", human(&humanize(v)));
+        out!("{}", human(&humanize(v)));
     }
 }
 

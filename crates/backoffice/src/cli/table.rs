@@ -20,7 +20,7 @@ pub fn table(rows: &[Value], columns: &[&str]) -> String {
         .iter()
         .map(|r| columns.iter().map(|c| cell(field(r, c))).collect())
         .collect();
-    let heads: Vec<String> = columns.iter().map(|c| c.to_uppercase()).collect();
+    let heads: Vec<String> = columns.iter().map(|c| label(c).to_uppercase()).collect();
     let widths: Vec<usize> = (0..columns.len())
         .map(|i| {
             body.iter()
@@ -53,12 +53,24 @@ pub fn table(rows: &[Value], columns: &[&str]) -> String {
 
 /// `key: value` lines of an object's fields, in the order given.
 pub fn record(v: &Value, fields: &[&str]) -> String {
-    let w = fields.iter().map(|f| f.len()).max().unwrap_or(0);
+    let w = fields.iter().map(|f| label(f).len()).max().unwrap_or(0);
     fields
         .iter()
-        .map(|f| format!("{:<w$}  {}", format!("{f}:"), cell(field(v, f)), w = w + 1))
+        .map(|f| {
+            format!(
+                "{:<w$}  {}",
+                format!("{}:", label(f)),
+                cell(field(v, f)),
+                w = w + 1
+            )
+        })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+/// A field's name for people: times are shown as dates, so `_ms` goes.
+fn label(name: &str) -> &str {
+    name.strip_suffix("_ms").unwrap_or(name)
 }
 
 fn field<'a>(v: &'a Value, path: &str) -> &'a Value {
