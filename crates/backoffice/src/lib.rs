@@ -16,7 +16,14 @@
 //! * [`auth`]: users with roles (agent, supervisor, administrator), Argon2id passwords,
 //!   bearer tokens stored hashed; [`auth::Principal::require`] is the role check.
 //! * [`api::router`]: the HTTP API (axum) under `/api/v1`, bearer tokens, role checks
-//!   on every route, JSON errors with code, field and rule.
+//!   on every route, JSON errors with code, field and rule. Its OpenAPI 3.1 document
+//!   ([`api::ApiDoc`], [`api::openapi_document`]) is derived from the handlers with
+//!   utoipa and served at `GET /api/v1/openapi.json` to any signed-in user.
+//! * [`client::ApiClient`]: an HTTP client of that API; the binary's administrator CLI
+//!   (`backoffice login`, `numbers search|order|list|show|assign|unassign|product-type|
+//!   delete|restore|deletion-queue`, `orders`, `porting`, `connectors`, `pool`,
+//!   `leases`, `users`, `alerts`, `openapi`; tables or `--json`) is built on it and
+//!   never opens the database.
 //! * [`Clock`]: injected time; [`SystemClock`] in production, [`ManualClock`] in tests.
 //! * [`NumberSupplier`]: the carrier side of numbers; [`BuiltinSupplier`] serves an
 //!   embedded catalogue of realistic numbers.
@@ -45,8 +52,14 @@
 //!   A feed closes (code 4401) when its session expires or is signed out on the same
 //!   instance.
 //!
-//! Not yet: the OpenAPI document, the administrator CLI, the web console, voice
-//! connector credentials, closing feeds on other instances at sign-out. See the issue.
+//! Voice connectors carry termination SIP credentials: write-only passwords, stored as
+//! their RFC 8760 SHA-256 HA1 and shown masked (`********`).
+//!
+//! Callback leases on PostgreSQL are taken in one statement (`FOR UPDATE SKIP LOCKED`),
+//! with the sweeping transaction as the fallback path (see [`leases`]).
+//!
+//! Not yet: the web console, closing feeds on other instances at sign-out, ongoing
+//! calls shared between instances. See the issue.
 //!
 //! Rule ids (N1..N11, V1..V3, S1, S2, A1, A2, E5, E6, E11) in the docs point at
 //! BACKOFFICE.md and EMERGENCY.md; tests are named after them.
@@ -54,6 +67,7 @@
 pub mod alerts;
 pub mod api;
 pub mod auth;
+pub mod client;
 pub mod clock;
 pub mod connectors;
 pub mod e164;

@@ -1,64 +1,86 @@
-//! The back-office service: `backoffice serve` runs the API and the periodic workers;
-//! `backoffice init` creates an account and its first administrator.
+//! The back-office binary. `backoffice serve` runs the API and the periodic workers;
+//! `backoffice init` creates an account and its first administrator; every other
+//! command is the administrator CLI, which talks to a running service over its HTTP API
+//! (see `src/cli`; `backoffice --help` lists the commands).
 //!
-//! Configuration comes from the environment, so the same binary runs embedded (SQLite
-//! file) and as several instances sharing PostgreSQL:
+//! The service's configuration comes from the environment, so the same binary runs
+//! embedded (SQLite file) and as several instances sharing PostgreSQL:
 //!
 //! * `BACKOFFICE_DATABASE_URL`: `postgres://...` or `sqlite://<path>?mode=rwc`
 //!   (default `sqlite://backoffice.db?mode=rwc` in the working directory);
 //! * `BACKOFFICE_LISTEN`: address for the API (default `127.0.0.1:8080`);
 //! * `BACKOFFICE_ADMIN_PASSWORD`: the first administrator's password, for `init`.
+//!
+//! The CLI's: `--url` or `BACKOFFICE_URL`, `BACKOFFICE_TOKEN` or the session file that
+//! `backoffice login` writes (`BACKOFFICE_SESSION`, default
+//! `~/.config/backoffice/session.json`).
 
+mod cli;
+
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
-use anyhow::{bail, Context};
+use anyhow::Context;
 use backoffice::auth::Role;
 use backoffice::{Backoffice, BuiltinSupplier, Store, SystemClock};
-
-const USAGE: &str =
-    "usage: backoffice serve | backoffice init <account-id> <account-name> <admin-username>";
+use clap::Parser;
+use cli::args::{Cli, Command};
 
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let local = match &cli.command {
+        Command::Serve => Some(serve().await),
+        Command::Init {
+            account_id,
+            account_name,
+            admin_username,
+        } => Some(init(account_id, account_name, admin_username).await),
+        _ => None,
+    };
+    match local {
+        Some(Ok(())) => ExitCode::SUCCESS,
+        Some(Err(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+        None => cli::run(cli).await,
+    }
+}
+
+async fn open() -> anyhow::Result<Backoffice> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )
         .init();
-    let args: Vec<String> = std::env::args().skip(1).collect();
     let url = std::env::var("BACKOFFICE_DATABASE_URL")
         .unwrap_or_else(|_| "sqlite://backoffice.db?mode=rwc".into());
     let store = Store::connect(&url).await.context("opening the database")?;
-    let bo = Backoffice::new(
+    Ok(Backoffice::new(
         store,
         Arc::new(SystemClock),
         Arc::new(BuiltinSupplier::new()),
-    );
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
-        [] | ["serve"] => serve(bo).await,
-        ["init", id, name, admin] => {
-            let password = std::env::var("BACKOFFICE_ADMIN_PASSWORD")
-                .context("BACKOFFICE_ADMIN_PASSWORD is not set")?;
-            bo.create_account(id, name)
-                .await
-                .context("creating the account")?;
-            bo.create_user(id, admin, &password, Role::Administrator)
-                .await
-                .context("creating the administrator")?;
-            println!("account {id} with administrator {admin} created");
-            Ok(())
-        }
-        _ => bail!("{USAGE}"),
-    }
+    ))
 }
 
-async fn serve(bo: Backoffice) -> anyhow::Result<()> {
+async fn init(id: &str, name: &str, admin: &str) -> anyhow::Result<()> {
+    let password = std::env::var("BACKOFFICE_ADMIN_PASSWORD")
+        .context("BACKOFFICE_ADMIN_PASSWORD is not set")?;
+    let bo = open().await?;
+    bo.create_account(id, name)
+        .await
+        .context("creating the account")?;
+    bo.create_user(id, admin, &password, Role::Administrator)
+        .await
+        .context("creating the administrator")?;
+    println!("account {id} with administrator {admin} created");
+    Ok(())
+}
+
+async fn serve() -> anyhow::Result<()> {
+    let bo = open().await?;
     let listen = std::env::var("BACKOFFICE_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let listener = tokio::net::TcpListener::bind(&listen)
         .await

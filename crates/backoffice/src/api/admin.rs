@@ -5,9 +5,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::connectors_dto::{ConnectorOut, EmergencyIo, SettingsIo};
-use super::dto::{NumberOut, PoolOut};
+use super::dto::{ErrorEnvelope, NumberOut, PoolOut};
 use super::{Admin, ApiError, Body};
 use crate::auth::Role;
 use crate::error::Error;
@@ -21,20 +22,20 @@ fn admin(auth: &Admin) -> Result<Actor, ApiError> {
     Ok(Actor::new(format!("user:{}", auth.0.username)))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Numbers {
     pub numbers: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Assign {
     pub user_id: Option<String>,
     pub voice_connector_id: Option<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ChangeType {
     pub numbers: Vec<String>,
@@ -45,11 +46,20 @@ fn list(v: Vec<crate::numbers::NumberSummary>) -> Json<Vec<NumberOut>> {
     Json(v.into_iter().map(Into::into).collect())
 }
 
+/// N4: the numbers of orders still Processing.
+#[utoipa::path(get, path = "/api/v1/orders/pending", tag = "orders",
+    responses((status = 200, description = "Pending numbers", body = Vec<String>)))]
 pub(super) async fn pending(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<String>> {
     admin(&auth)?;
     Ok(Json(bo.pending_numbers(&auth.0.account_id).await?))
 }
 
+/// N7: assigns a number to a user or to a voice connector.
+#[utoipa::path(post, path = "/api/v1/numbers/{e164}/assign", tag = "numbers",
+    params(("e164" = String, Path, description = "The number in E.164")), request_body = Assign,
+    responses((status = 200, description = "The number, Assigned", body = NumberOut),
+              (status = 404, description = "No such number, user or connector", body = ErrorEnvelope),
+              (status = 409, description = "Wrong status or product type (N7), or an active lease (N11)", body = ErrorEnvelope)))]
 pub(super) async fn assign(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -76,6 +86,12 @@ pub(super) async fn assign(
     Ok(Json(done.into()))
 }
 
+/// N7: returns a number to Unassigned.
+#[utoipa::path(post, path = "/api/v1/numbers/{e164}/unassign", tag = "numbers",
+    params(("e164" = String, Path, description = "The number in E.164")),
+    responses((status = 200, description = "The number, Unassigned", body = NumberOut),
+              (status = 404, description = "No such number", body = ErrorEnvelope),
+              (status = 409, description = "Not assigned, or an active lease (N11)", body = ErrorEnvelope)))]
 pub(super) async fn unassign(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -87,6 +103,11 @@ pub(super) async fn unassign(
     ))
 }
 
+/// N9: changes the product type of Unassigned numbers, all or none.
+#[utoipa::path(post, path = "/api/v1/numbers/product-type", tag = "numbers", request_body = ChangeType,
+    responses((status = 200, description = "The numbers changed", body = Vec<NumberOut>),
+              (status = 404, description = "A number is not in this account", body = ErrorEnvelope),
+              (status = 409, description = "A number is not Unassigned (N9), toll-free (N1), or leased (N11)", body = ErrorEnvelope)))]
 pub(super) async fn product_type(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -103,6 +124,9 @@ pub(super) async fn product_type(
     ))
 }
 
+/// N10: the numbers waiting in the deletion queue.
+#[utoipa::path(get, path = "/api/v1/deletion-queue", tag = "deletion-queue",
+    responses((status = 200, description = "Queued numbers with their purge time", body = Vec<NumberOut>)))]
 pub(super) async fn deletion_queue(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -111,6 +135,11 @@ pub(super) async fn deletion_queue(
     Ok(list(bo.deletion_queue(&auth.0.account_id).await?))
 }
 
+/// N10: moves Unassigned numbers to the deletion queue for 7 days, all or none.
+#[utoipa::path(post, path = "/api/v1/deletion-queue", tag = "deletion-queue", request_body = Numbers,
+    responses((status = 200, description = "The numbers queued", body = Vec<NumberOut>),
+              (status = 404, description = "A number is not in this account", body = ErrorEnvelope),
+              (status = 409, description = "A number is not Unassigned (N10) or leased (N11)", body = ErrorEnvelope)))]
 pub(super) async fn delete(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -123,6 +152,11 @@ pub(super) async fn delete(
     ))
 }
 
+/// N10: brings queued numbers back to the inventory, all or none.
+#[utoipa::path(post, path = "/api/v1/deletion-queue/restore", tag = "deletion-queue", request_body = Numbers,
+    responses((status = 200, description = "The numbers restored", body = Vec<NumberOut>),
+              (status = 404, description = "A number is not in this account", body = ErrorEnvelope),
+              (status = 409, description = "A number is not in the deletion queue (N10)", body = ErrorEnvelope)))]
 pub(super) async fn restore(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -135,6 +169,10 @@ pub(super) async fn restore(
     ))
 }
 
+/// V3: adds Voice Connector numbers to the callback pool.
+#[utoipa::path(post, path = "/api/v1/callback-pool", tag = "callback-pool", request_body = Numbers,
+    responses((status = 200, description = "The pool", body = PoolOut),
+              (status = 409, description = "A number cannot serve callbacks (V3)", body = ErrorEnvelope)))]
 pub(super) async fn pool_add(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -148,6 +186,10 @@ pub(super) async fn pool_add(
     ))
 }
 
+/// V3: removes numbers from the callback pool.
+#[utoipa::path(post, path = "/api/v1/callback-pool/remove", tag = "callback-pool", request_body = Numbers,
+    responses((status = 200, description = "The pool", body = PoolOut),
+              (status = 409, description = "A number holds an active lease (N11)", body = ErrorEnvelope)))]
 pub(super) async fn pool_remove(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -161,6 +203,10 @@ pub(super) async fn pool_remove(
     ))
 }
 
+/// V1: creates a voice connector. Termination credentials are returned masked.
+#[utoipa::path(post, path = "/api/v1/voice-connectors", tag = "voice-connectors", request_body = SettingsIo,
+    responses((status = 201, description = "Created", body = ConnectorOut),
+              (status = 409, description = "The name is taken", body = ErrorEnvelope)))]
 pub(super) async fn create_connector(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -173,6 +219,11 @@ pub(super) async fn create_connector(
     Ok((StatusCode::CREATED, Json(vc.into())))
 }
 
+/// V1, V2: one voice connector with its numbers and emergency settings.
+#[utoipa::path(get, path = "/api/v1/voice-connectors/{id}", tag = "voice-connectors",
+    params(("id" = String, Path, description = "Voice connector id")),
+    responses((status = 200, description = "The connector", body = ConnectorOut),
+              (status = 404, description = "No such connector", body = ErrorEnvelope)))]
 pub(super) async fn connector(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -184,6 +235,12 @@ pub(super) async fn connector(
     ))
 }
 
+/// V1: replaces a voice connector's settings.
+#[utoipa::path(put, path = "/api/v1/voice-connectors/{id}", tag = "voice-connectors",
+    params(("id" = String, Path, description = "Voice connector id")), request_body = SettingsIo,
+    responses((status = 200, description = "The connector", body = ConnectorOut),
+              (status = 404, description = "No such connector", body = ErrorEnvelope),
+              (status = 409, description = "Refused while emergency calling needs termination and origination (V2)", body = ErrorEnvelope)))]
 pub(super) async fn update_connector(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -198,6 +255,12 @@ pub(super) async fn update_connector(
     ))
 }
 
+/// V2: sets the emergency calling configuration.
+#[utoipa::path(put, path = "/api/v1/voice-connectors/{id}/emergency", tag = "voice-connectors",
+    params(("id" = String, Path, description = "Voice connector id")), request_body = EmergencyIo,
+    responses((status = 200, description = "The connector", body = ConnectorOut),
+              (status = 404, description = "No such connector", body = ErrorEnvelope),
+              (status = 409, description = "Termination or origination is disabled (V2)", body = ErrorEnvelope)))]
 pub(super) async fn set_emergency(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -212,6 +275,11 @@ pub(super) async fn set_emergency(
     ))
 }
 
+/// V2: removes the emergency calling configuration.
+#[utoipa::path(delete, path = "/api/v1/voice-connectors/{id}/emergency", tag = "voice-connectors",
+    params(("id" = String, Path, description = "Voice connector id")),
+    responses((status = 200, description = "The connector", body = ConnectorOut),
+              (status = 404, description = "No such connector", body = ErrorEnvelope)))]
 pub(super) async fn remove_emergency(
     State(bo): State<Backoffice>,
     auth: Admin,

@@ -6,7 +6,9 @@ use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::dto::ErrorEnvelope;
 use super::{ApiError, Auth, Body};
 use crate::alerts::EmergencyAlert;
 use crate::auth::{Principal, Role};
@@ -30,7 +32,7 @@ impl FromRequestParts<Backoffice> for Supervisor {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Raise {
     pub callback_number: String,
@@ -39,7 +41,7 @@ pub(super) struct Raise {
     pub test: bool,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct AlertOut {
     pub id: String,
     pub agent_id: String,
@@ -68,6 +70,9 @@ impl From<EmergencyAlert> for AlertOut {
     }
 }
 
+/// E11: the caller placed an emergency call; supervisors see an alert.
+#[utoipa::path(post, path = "/api/v1/me/emergency", tag = "alerts", request_body = Raise,
+    responses((status = 201, description = "The alert", body = AlertOut)))]
 pub(super) async fn raise(
     State(bo): State<Backoffice>,
     auth: Auth,
@@ -79,12 +84,18 @@ pub(super) async fn raise(
     Ok((StatusCode::CREATED, Json(alert.into())))
 }
 
+/// E11: the caller's emergency call ended.
+#[utoipa::path(post, path = "/api/v1/me/emergency/end", tag = "alerts",
+    responses((status = 204, description = "Ended")))]
 pub(super) async fn end(State(bo): State<Backoffice>, auth: Auth) -> Result<StatusCode, ApiError> {
     bo.end_emergency(&auth.0.account_id, &auth.0.user_id)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// S2: the tenant's emergency alerts.
+#[utoipa::path(get, path = "/api/v1/alerts", tag = "alerts",
+    responses((status = 200, description = "Alerts", body = Vec<AlertOut>)))]
 pub(super) async fn list(
     State(bo): State<Backoffice>,
     sup: Supervisor,
@@ -98,6 +109,11 @@ pub(super) async fn list(
     ))
 }
 
+/// S2: a supervisor acknowledges an alert.
+#[utoipa::path(post, path = "/api/v1/alerts/{id}/acknowledge", tag = "alerts",
+    params(("id" = String, Path, description = "Alert id")),
+    responses((status = 204, description = "Acknowledged"),
+              (status = 404, description = "No such alert", body = ErrorEnvelope)))]
 pub(super) async fn acknowledge(
     State(bo): State<Backoffice>,
     sup: Supervisor,

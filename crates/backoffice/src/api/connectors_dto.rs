@@ -1,13 +1,29 @@
 //! JSON shapes of voice connectors (V1) and their emergency configuration (V2).
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use crate::connectors::{
-    EmergencyConfig, Origination, Route, Termination, VoiceConnector, VoiceConnectorSettings,
+    EmergencyConfig, Origination, Route, SipCredential, Termination, VoiceConnector,
+    VoiceConnectorSettings,
 };
+
+/// What a stored password reads as: it is never shown again (V1).
+pub const PASSWORD_MASK: &str = "********";
+
+/// A termination credential. On input, `password` sets or changes it; omitted (or the
+/// mask) keeps the stored one. On output it is always the mask.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CredentialIo {
+    pub username: String,
+    #[serde(default)]
+    #[schema(example = "********")]
+    pub password: Option<String>,
+}
 use crate::error::{Error, Result};
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RouteIo {
     pub host: String,
@@ -18,7 +34,7 @@ pub(super) struct RouteIo {
     pub weight: u8,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TerminationIo {
     pub enabled: bool,
@@ -27,9 +43,12 @@ pub(super) struct TerminationIo {
     #[serde(default)]
     pub calling_countries: Vec<String>,
     pub default_caller: Option<String>,
+    /// SIP digest credentials; the whole list replaces the stored one.
+    #[serde(default)]
+    pub credentials: Vec<CredentialIo>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OriginationIo {
     pub enabled: bool,
@@ -37,7 +56,7 @@ pub(super) struct OriginationIo {
     pub routes: Vec<RouteIo>,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SettingsIo {
     pub name: String,
@@ -45,7 +64,7 @@ pub(super) struct SettingsIo {
     pub origination: OriginationIo,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct EmergencyIo {
     pub emergency_routing_number: String,
@@ -54,7 +73,7 @@ pub(super) struct EmergencyIo {
     pub call_send_method: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct ConnectorOut {
     pub id: String,
     #[serde(flatten)]
@@ -88,6 +107,15 @@ impl SettingsIo {
                 allowed_networks: self.termination.allowed_networks,
                 calling_countries: self.termination.calling_countries,
                 default_caller: self.termination.default_caller,
+                credentials: self
+                    .termination
+                    .credentials
+                    .into_iter()
+                    .map(|c| SipCredential {
+                        username: c.username,
+                        password: c.password.filter(|p| p != PASSWORD_MASK),
+                    })
+                    .collect(),
             },
             origination: Origination {
                 enabled: self.origination.enabled,
@@ -120,6 +148,15 @@ impl From<VoiceConnector> for ConnectorOut {
                     allowed_networks: s.termination.allowed_networks,
                     calling_countries: s.termination.calling_countries,
                     default_caller: s.termination.default_caller,
+                    credentials: s
+                        .termination
+                        .credentials
+                        .into_iter()
+                        .map(|c| CredentialIo {
+                            username: c.username,
+                            password: Some(PASSWORD_MASK.to_owned()),
+                        })
+                        .collect(),
                 },
                 origination: OriginationIo {
                     enabled: s.origination.enabled,

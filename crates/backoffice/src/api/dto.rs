@@ -1,34 +1,44 @@
 //! The API's JSON shapes. Times are milliseconds since the Unix epoch (`*_ms`).
 
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Principal, Session};
 use crate::leases::{FallbackReason, Lease, LeaseOutcome, PoolStatus};
 use crate::numbers::{Assignee, AvailableNumber, NumberDetails, NumberSummary, Order};
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct ErrorEnvelope {
+    /// Why the request was refused.
     pub error: ErrorBody,
 }
 
 /// The body of every refusal: a stable code, the field and rule when known, and a
 /// sentence for people.
-#[derive(Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Serialize, Deserialize, PartialEq, Eq, ToSchema)]
 pub struct ErrorBody {
+    /// invalid, conflict, limit_reached, lease_active, not_found, unauthenticated,
+    /// forbidden, supplier or internal.
+    #[schema(value_type = String, example = "invalid")]
     pub code: &'static str,
+    /// The input field at fault (A2), e.g. `numbers`, `e164`, `product_type`.
+    #[schema(value_type = Option<String>, example = "numbers")]
     pub field: Option<&'static str>,
+    /// The rule of BACKOFFICE.md or EMERGENCY.md the request breaks, e.g. `N5`.
+    #[schema(value_type = Option<String>, example = "A2")]
     pub rule: Option<&'static str>,
+    /// A sentence for people.
     pub message: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct SignIn {
     pub username: String,
     pub password: String,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct SessionOut {
     pub token: String,
     pub expires_at_ms: i64,
@@ -45,7 +55,7 @@ impl From<Session> for SessionOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Me {
     pub user_id: String,
     pub username: String,
@@ -64,18 +74,24 @@ impl From<Principal> for Me {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(super) struct Search {
+    /// ISO 3166 country code, e.g. US.
     pub country: String,
+    /// US area code, e.g. 206.
     pub area_code: Option<String>,
     pub city: Option<String>,
+    /// US state, e.g. WA.
     pub state: Option<String>,
+    /// Toll-free prefix, e.g. 800.
     pub toll_free_prefix: Option<String>,
+    /// At most this many results (default 10).
     pub limit: Option<usize>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct Available {
     pub e164: String,
     pub country: String,
@@ -98,14 +114,18 @@ impl From<AvailableNumber> for Available {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewOrder {
+    /// BusinessCalling or VoiceConnector (N1).
+    #[schema(example = "BusinessCalling")]
     pub product_type: String,
+    /// E.164 numbers from a search (N3).
+    #[schema(example = json!(["+12065550100"]))]
     pub numbers: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct OrderOut {
     pub id: String,
     pub product_type: &'static str,
@@ -116,7 +136,7 @@ pub(super) struct OrderOut {
     pub numbers: Vec<OrderNumberOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct OrderNumberOut {
     pub e164: String,
     pub status: String,
@@ -145,7 +165,7 @@ impl From<Order> for OrderOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct NumberOut {
     pub e164: String,
     pub country: String,
@@ -177,7 +197,7 @@ impl From<NumberSummary> for NumberOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct DetailsOut {
     #[serde(flatten)]
     pub number: NumberOut,
@@ -188,7 +208,7 @@ pub(super) struct DetailsOut {
     pub history: Vec<EventOut>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct EventOut {
     pub at_ms: i64,
     pub actor: String,
@@ -220,7 +240,7 @@ impl From<NumberDetails> for DetailsOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct LeaseOut {
     pub e164: String,
     pub agent_id: String,
@@ -241,7 +261,7 @@ impl From<Lease> for LeaseOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
 pub(super) enum LeaseOutcomeOut {
     Leased {
@@ -271,7 +291,7 @@ impl From<LeaseOutcome> for LeaseOutcomeOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct PoolOut {
     pub size: i64,
     pub leased: i64,
@@ -290,7 +310,7 @@ impl From<PoolStatus> for PoolOut {
     }
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct VoiceConnectorOut {
     pub id: String,
     pub name: String,

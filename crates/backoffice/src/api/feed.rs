@@ -28,6 +28,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tokio::sync::broadcast::error::RecvError;
+use utoipa::{IntoParams, ToSchema};
 
 use super::alerts::AlertOut;
 use super::{bearer_header, ApiError, Auth, Body};
@@ -41,7 +42,7 @@ use crate::service::Backoffice;
 /// The feed's WebSocket subprotocol; the server always selects it.
 pub const PROTOCOL: &str = "softphone-feed.v1";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct CallReportIn {
     pub call_id: String,
@@ -54,12 +55,15 @@ pub(super) struct CallReportIn {
     pub emergency: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PresenceIn {
     pub status: String,
 }
 
+/// S1: the caller reports one of its calls (Ended removes it).
+#[utoipa::path(post, path = "/api/v1/me/calls", tag = "live", request_body = CallReportIn,
+    responses((status = 204, description = "Recorded")))]
 pub(super) async fn report_call(
     State(bo): State<Backoffice>,
     auth: Auth,
@@ -84,6 +88,9 @@ pub(super) async fn report_call(
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// S1: the caller publishes its presence.
+#[utoipa::path(put, path = "/api/v1/me/presence", tag = "live", request_body = PresenceIn,
+    responses((status = 204, description = "Recorded")))]
 pub(super) async fn publish_presence(
     State(bo): State<Backoffice>,
     auth: Auth,
@@ -101,10 +108,14 @@ pub(super) async fn publish_presence(
     Ok(StatusCode::NO_CONTENT)
 }
 
-#[derive(Debug, Deserialize)]
-struct FeedQuery {
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(super) struct FeedQuery {
+    /// The bearer token, when neither the header nor the subprotocol can carry it.
     token: Option<String>,
+    /// Only this agent (user id or username).
     agent: Option<String>,
+    /// Only these states: a comma-separated list of Ringing, Talking, OnHold.
     state: Option<String>,
 }
 
@@ -189,6 +200,11 @@ impl FromRequestParts<Backoffice> for FeedRequest {
     }
 }
 
+/// S1, S2: the supervisors' live feed, a WebSocket (subprotocol `softphone-feed.v1`).
+/// The token may also come as the subprotocol `bearer.<token>` or `?token=`.
+#[utoipa::path(get, path = "/api/v1/supervisor/feed", tag = "live", params(FeedQuery),
+    responses((status = 101, description = "Switched to the WebSocket: a snapshot, then every change"),
+              (status = 400, description = "Not a WebSocket handshake")))]
 pub(super) async fn feed(
     State(bo): State<Backoffice>,
     req: FeedRequest,

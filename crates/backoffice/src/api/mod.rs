@@ -9,7 +9,9 @@ mod connectors_dto;
 mod dto;
 mod feed;
 mod handlers;
+mod openapi;
 mod porting;
+mod users;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
@@ -25,6 +27,7 @@ use crate::error::Error;
 use crate::service::Backoffice;
 
 pub use dto::ErrorBody;
+pub use openapi::{document as openapi_document, ApiDoc};
 
 /// The API's routes under `/api/v1`, over `bo`.
 pub fn router(bo: Backoffice) -> Router {
@@ -33,6 +36,9 @@ pub fn router(bo: Backoffice) -> Router {
         .route("/api/v1/sign-in", post(handlers::sign_in))
         .route("/api/v1/sign-out", post(handlers::sign_out))
         .route("/api/v1/me", get(handlers::me))
+        .route("/api/v1/openapi.json", get(openapi::openapi_json))
+        .route("/api/v1/users", get(users::list).post(users::create))
+        .route("/api/v1/leases", get(users::leases))
         .route(
             "/api/v1/me/lease",
             get(handlers::my_lease).post(handlers::take_lease),

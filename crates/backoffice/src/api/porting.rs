@@ -5,7 +5,9 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
+use super::dto::ErrorEnvelope;
 use super::{Admin, ApiError, Body};
 use crate::auth::Role;
 use crate::clock::Timestamp;
@@ -20,14 +22,14 @@ fn admin(auth: &Admin) -> Result<Actor, ApiError> {
     Ok(Actor::new(format!("user:{}", auth.0.username)))
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NumberIo {
     pub e164: String,
     pub carrier: String,
 }
 
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LoaIo {
     pub carrier: String,
@@ -41,7 +43,7 @@ pub(super) struct LoaIo {
     pub account_number: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct NewPortIn {
     pub product_type: String,
@@ -49,7 +51,7 @@ pub(super) struct NewPortIn {
     pub loas: Vec<LoaIo>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(tag = "event", rename_all = "snake_case", deny_unknown_fields)]
 pub(super) enum EventIn {
     FirmOrderCommitment { at_ms: i64 },
@@ -57,7 +59,7 @@ pub(super) enum EventIn {
     Exception { reason: String },
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(super) struct PortOut {
     pub id: String,
     pub product_type: &'static str,
@@ -111,6 +113,10 @@ impl From<PortRequest> for PortOut {
     }
 }
 
+/// N6: submits a port-in request with one letter of authorization per losing carrier.
+#[utoipa::path(post, path = "/api/v1/port-ins", tag = "porting", request_body = NewPortIn,
+    responses((status = 201, description = "Submitted, or PendingDocuments when a letter is incomplete", body = PortOut),
+              (status = 409, description = "A number is already held or being ported, or the limit (N5)", body = ErrorEnvelope)))]
 pub(super) async fn submit(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -136,6 +142,9 @@ pub(super) async fn submit(
     Ok((StatusCode::CREATED, Json(req.into())))
 }
 
+/// N6: the account's port-in requests.
+#[utoipa::path(get, path = "/api/v1/port-ins", tag = "porting",
+    responses((status = 200, description = "Port-in requests", body = Vec<PortOut>)))]
 pub(super) async fn list(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<PortOut>> {
     admin(&auth)?;
     Ok(Json(
@@ -147,6 +156,11 @@ pub(super) async fn list(State(bo): State<Backoffice>, auth: Admin) -> Res<Vec<P
     ))
 }
 
+/// N6: one port-in request.
+#[utoipa::path(get, path = "/api/v1/port-ins/{id}", tag = "porting",
+    params(("id" = String, Path, description = "Port-in id")),
+    responses((status = 200, description = "The request", body = PortOut),
+              (status = 404, description = "No such request", body = ErrorEnvelope)))]
 pub(super) async fn get_one(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -156,6 +170,12 @@ pub(super) async fn get_one(
     Ok(Json(bo.port_request(&auth.0.account_id, &id).await?.into()))
 }
 
+/// N6: replaces the letter of authorization of one carrier.
+#[utoipa::path(put, path = "/api/v1/port-ins/{id}/loas", tag = "porting",
+    params(("id" = String, Path, description = "Port-in id")), request_body = LoaIo,
+    responses((status = 200, description = "The request", body = PortOut),
+              (status = 404, description = "No such request or carrier", body = ErrorEnvelope),
+              (status = 409, description = "The request is past its documents", body = ErrorEnvelope)))]
 pub(super) async fn update_loa(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -170,6 +190,12 @@ pub(super) async fn update_loa(
     ))
 }
 
+/// N6: records what the losing carrier answered (the embedded carrier is advanced here).
+#[utoipa::path(post, path = "/api/v1/port-ins/{id}/carrier-events", tag = "porting",
+    params(("id" = String, Path, description = "Port-in id")), request_body = EventIn,
+    responses((status = 200, description = "The request", body = PortOut),
+              (status = 404, description = "No such request", body = ErrorEnvelope),
+              (status = 409, description = "The event does not fit the request's state (N6)", body = ErrorEnvelope)))]
 pub(super) async fn carrier_event(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -191,6 +217,12 @@ pub(super) async fn carrier_event(
     ))
 }
 
+/// N6: resubmits a request after an exception or with completed documents.
+#[utoipa::path(post, path = "/api/v1/port-ins/{id}/resubmit", tag = "porting",
+    params(("id" = String, Path, description = "Port-in id")),
+    responses((status = 200, description = "The request", body = PortOut),
+              (status = 404, description = "No such request", body = ErrorEnvelope),
+              (status = 409, description = "Not in a state that can be resubmitted (N6)", body = ErrorEnvelope)))]
 pub(super) async fn resubmit(
     State(bo): State<Backoffice>,
     auth: Admin,
@@ -202,6 +234,12 @@ pub(super) async fn resubmit(
     ))
 }
 
+/// N6: cancels a request that has not completed.
+#[utoipa::path(post, path = "/api/v1/port-ins/{id}/cancel", tag = "porting",
+    params(("id" = String, Path, description = "Port-in id")),
+    responses((status = 200, description = "The request, Cancelled", body = PortOut),
+              (status = 404, description = "No such request", body = ErrorEnvelope),
+              (status = 409, description = "Completed or cancelled already (N6)", body = ErrorEnvelope)))]
 pub(super) async fn cancel(
     State(bo): State<Backoffice>,
     auth: Admin,

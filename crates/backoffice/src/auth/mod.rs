@@ -159,6 +159,29 @@ impl Backoffice {
         }
     }
 
+    /// A1: the users of `account`, by username.
+    pub async fn users(&self, account: &str) -> Result<Vec<User>> {
+        let rows = sqlx::query(
+            "SELECT id, account_id, username, role FROM users WHERE account_id = $1 ORDER BY username",
+        )
+        .bind(account)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(User {
+                    id: r.try_get(0)?,
+                    account_id: r.try_get(1)?,
+                    username: r.try_get(2)?,
+                    role: r
+                        .try_get::<String, _>(3)?
+                        .parse()
+                        .map_err(|e: String| Error::Internal(e))?,
+                })
+            })
+            .collect()
+    }
+
     /// A1: checks a username and password and opens a session. A wrong username and a
     /// wrong password get the same answer.
     pub async fn sign_in(&self, username: &str, password: &str) -> Result<Session> {

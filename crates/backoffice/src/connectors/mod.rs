@@ -26,7 +26,24 @@ pub struct Termination {
     pub calling_countries: Vec<String>,
     /// E.164 caller number used when a call carries none.
     pub default_caller: Option<String>,
+    /// SIP digest credentials the tenant's PBX authenticates with (besides its source
+    /// network). Replaced whole on update; see [`SipCredential`].
+    pub credentials: Vec<SipCredential>,
 }
+
+/// A termination credential (V1). The password is write-only: the service keeps only
+/// the SHA-256 digest HA1 of `username:realm:password` (RFC 8760), what a SIP edge
+/// needs to check a digest, so it is never shown again after it is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SipCredential {
+    pub username: String,
+    /// Set when creating or changing it; `None` keeps the stored one (on update) and is
+    /// what reading a connector gives.
+    pub password: Option<String>,
+}
+
+/// How many credentials a connector may have.
+pub const MAX_CREDENTIALS: usize = 10;
 
 /// One destination for calls from the public network.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +164,7 @@ impl VoiceConnectorSettings {
         if let Some(d) = &t.default_caller {
             e164::validate("default_caller", "V1", d)?;
         }
+        validate_credentials(&t.credentials)?;
         if t.enabled && t.allowed_networks.is_empty() {
             return Err(Error::invalid(
                 "allowed_networks",
@@ -197,6 +215,51 @@ impl VoiceConnectorSettings {
         }
         Ok(())
     }
+}
+
+fn validate_credentials(creds: &[SipCredential]) -> Result<()> {
+    if creds.len() > MAX_CREDENTIALS {
+        return Err(Error::invalid(
+            "termination.credentials",
+            "V1",
+            "at most 10 credentials",
+        ));
+    }
+    for (i, c) in creds.iter().enumerate() {
+        let name_ok = (1..=32).contains(&c.username.len())
+            && c.username
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"._-".contains(&b));
+        if !name_ok {
+            return Err(Error::invalid(
+                "termination.credentials.username",
+                "V1",
+                "1 to 32 letters, digits, '.', '_' or '-'",
+            ));
+        }
+        if creds[..i].iter().any(|o| o.username == c.username) {
+            return Err(Error::invalid(
+                "termination.credentials.username",
+                "V1",
+                format!("`{}` is given twice", c.username),
+            ));
+        }
+        if let Some(p) = &c.password {
+            let strong = (12..=64).contains(&p.len())
+                && p.bytes().all(|b| b.is_ascii_graphic())
+                && p.bytes().any(|b| b.is_ascii_lowercase())
+                && p.bytes().any(|b| b.is_ascii_uppercase())
+                && p.bytes().any(|b| b.is_ascii_digit());
+            if !strong {
+                return Err(Error::invalid(
+                    "termination.credentials.password",
+                    "V1",
+                    "12 to 64 printable ASCII characters with a lower-case letter, an upper-case letter and a digit",
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn validate_cidr(net: &str) -> Result<()> {

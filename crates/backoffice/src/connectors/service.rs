@@ -1,9 +1,13 @@
 //! Storage of voice connectors (V1) and their emergency configuration (V2).
 
+use std::collections::HashMap;
+
+use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use super::{
-    EmergencyConfig, Origination, Route, Termination, VoiceConnector, VoiceConnectorSettings,
+    EmergencyConfig, Origination, Route, SipCredential, Termination, VoiceConnector,
+    VoiceConnectorSettings,
 };
 use crate::error::{Error, Result};
 use crate::service::Backoffice;
@@ -62,6 +66,7 @@ impl Backoffice {
             });
         }
         write_routes(&mut tx, &id, &settings.origination.routes).await?;
+        write_credentials(&mut tx, &id, &settings.termination.credentials, now).await?;
         tx.commit().await?;
         self.voice_connector(account, &id).await
     }
@@ -112,6 +117,13 @@ impl Backoffice {
             .execute(&mut *tx)
             .await?;
         write_routes(&mut tx, id, &settings.origination.routes).await?;
+        write_credentials(
+            &mut tx,
+            id,
+            &settings.termination.credentials,
+            self.now().as_millis(),
+        )
+        .await?;
         tx.commit().await?;
         self.voice_connector(account, id).await
     }
@@ -252,6 +264,18 @@ impl Backoffice {
             })
         })
         .transpose()?;
+        let credentials = sqlx::query_scalar(
+            "SELECT username FROM termination_credentials WHERE voice_connector_id = $1 ORDER BY username",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?
+        .into_iter()
+        .map(|username| SipCredential {
+            username,
+            password: None,
+        })
+        .collect();
         let numbers = sqlx::query_scalar(
             "SELECT e164 FROM numbers WHERE voice_connector_id = $1 ORDER BY e164",
         )
@@ -267,6 +291,7 @@ impl Backoffice {
                     allowed_networks: split(row.try_get(2)?),
                     calling_countries: split(row.try_get(3)?),
                     default_caller: row.try_get(4)?,
+                    credentials,
                 },
                 origination: Origination {
                     enabled: row.try_get::<i64, _>(5)? != 0,
@@ -292,6 +317,66 @@ impl Backoffice {
         }
         Ok(out)
     }
+}
+
+/// The realm of a connector's digest credentials: its id, stable across renames.
+pub fn credential_realm(connector_id: &str) -> String {
+    format!("{connector_id}.voice-connector")
+}
+
+/// RFC 8760's HA1 with SHA-256: `hex(SHA-256(username:realm:password))`.
+pub fn digest_ha1(username: &str, realm: &str, password: &str) -> String {
+    Sha256::digest(format!("{username}:{realm}:{password}").as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Replaces the connector's credentials by `creds`: a password given is digested, a
+/// credential without one keeps its stored digest (and must exist).
+async fn write_credentials(tx: &mut Tx, id: &str, creds: &[SipCredential], now: i64) -> Result<()> {
+    let stored: HashMap<String, String> = sqlx::query(
+        "SELECT username, ha1_sha256 FROM termination_credentials WHERE voice_connector_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut **tx)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+    .collect::<Result<_>>()?;
+    let realm = credential_realm(id);
+    let mut rows = Vec::with_capacity(creds.len());
+    for c in creds {
+        let ha1 = match (&c.password, stored.get(&c.username)) {
+            (Some(p), _) => digest_ha1(&c.username, &realm, p),
+            (None, Some(kept)) => kept.clone(),
+            (None, None) => {
+                return Err(Error::invalid(
+                    "termination.credentials.password",
+                    "V1",
+                    format!("`{}` is a new credential: give its password", c.username),
+                ))
+            }
+        };
+        rows.push((c.username.as_str(), ha1));
+    }
+    sqlx::query("DELETE FROM termination_credentials WHERE voice_connector_id = $1")
+        .bind(id)
+        .execute(&mut **tx)
+        .await?;
+    for (username, ha1) in rows {
+        sqlx::query(
+            "INSERT INTO termination_credentials (voice_connector_id, username, ha1_sha256, created_at) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(id)
+        .bind(username)
+        .bind(ha1)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
 }
 
 async fn write_routes(tx: &mut Tx, id: &str, routes: &[Route]) -> Result<()> {

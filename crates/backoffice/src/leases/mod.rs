@@ -45,15 +45,32 @@ pub struct Lease {
 
 impl Lease {
     fn from_row(r: &AnyRow) -> Result<Self> {
+        Self::from_columns(r, 0)
+    }
+
+    /// The lease in the six columns from `at` on ([`LEASE_COLUMNS`]).
+    fn from_columns(r: &AnyRow, at: usize) -> Result<Self> {
         Ok(Self {
-            e164: r.try_get(0)?,
-            account_id: r.try_get(1)?,
-            agent_id: r.try_get(2)?,
-            taken_at: Timestamp::from_millis(r.try_get(3)?),
-            call_ended_at: r.try_get::<Option<i64>, _>(4)?.map(Timestamp::from_millis),
-            expires_at: Timestamp::from_millis(r.try_get(5)?),
+            e164: r.try_get(at)?,
+            account_id: r.try_get(at + 1)?,
+            agent_id: r.try_get(at + 2)?,
+            taken_at: Timestamp::from_millis(r.try_get(at + 3)?),
+            call_ended_at: r
+                .try_get::<Option<i64>, _>(at + 4)?
+                .map(Timestamp::from_millis),
+            expires_at: Timestamp::from_millis(r.try_get(at + 5)?),
         })
     }
+}
+
+/// What one run of the single-statement take did.
+#[derive(Debug)]
+enum Taken {
+    Lease(Lease),
+    /// The number it picked was leased by a racing taker (or the agent raced itself).
+    LostRace,
+    /// Nothing it may take without sweeping first.
+    NothingFree,
 }
 
 /// Why no pool number could be leased.
@@ -151,6 +168,92 @@ impl Backoffice {
     }
 
     async fn try_take_lease(&self, account: &str, agent: &str) -> Result<LeaseOutcome> {
+        if self.store.backend() == crate::storage::Backend::Postgres {
+            if let Some(lease) = self.take_lease_in_one_statement(account, agent).await? {
+                return Ok(LeaseOutcome::Leased(lease));
+            }
+        }
+        self.take_lease_sweeping(account, agent).await
+    }
+
+    /// PostgreSQL's fast path: one statement, one round trip, no transaction to hold.
+    /// It renews the agent's active lease, or else leases the least recently leased
+    /// pool number that has no lease row at all (`FOR UPDATE SKIP LOCKED`: racing takers
+    /// never wait on each other's pick). `None` when it could do neither: the agent has
+    /// an expired lease row, or the only free numbers still carry expired rows, or the
+    /// pool is empty; the sweeping path then decides. Two takers that picked the same
+    /// number (one committed between the other's snapshot and its lock: the recheck of
+    /// a locked row does not see leases committed since the snapshot) or the same agent
+    /// twice meet a unique key; the insert then does nothing, the statement says it had
+    /// picked a number, and it runs again at once (an error instead would abort, be
+    /// logged by the server and cost a round trip more).
+    async fn take_lease_in_one_statement(
+        &self,
+        account: &str,
+        agent: &str,
+    ) -> Result<Option<Lease>> {
+        const ATTEMPTS: usize = 20;
+        for _ in 0..ATTEMPTS {
+            match self.take_lease_statement(account, agent).await? {
+                Taken::Lease(lease) => return Ok(Some(lease)),
+                Taken::NothingFree => return Ok(None),
+                Taken::LostRace => {}
+            }
+        }
+        Ok(None)
+    }
+
+    async fn take_lease_statement(&self, account: &str, agent: &str) -> Result<Taken> {
+        let now = self.now();
+        let guard = now.plus(IN_CALL_GUARD);
+        let sql = format!(
+            "WITH mine AS ( \
+                UPDATE leases SET call_ended_at = NULL, expires_at = GREATEST(expires_at, $3) \
+                WHERE account_id = $1 AND agent_id = $2 AND expires_at > $4 \
+                RETURNING {LEASE_COLUMNS} \
+             ), pick AS ( \
+                SELECT p.e164 FROM callback_pool p JOIN numbers n ON n.e164 = p.e164 \
+                WHERE p.account_id = $1 AND n.status IN ('Unassigned', 'Assigned') \
+                AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.e164 = p.e164) \
+                AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.account_id = $1 AND l.agent_id = $2) \
+                ORDER BY p.last_leased_at, p.e164 LIMIT 1 \
+                FOR UPDATE OF p SKIP LOCKED \
+             ), taken AS ( \
+                INSERT INTO leases (e164, account_id, agent_id, taken_at, expires_at) \
+                SELECT e164, $1, $2, $4, $3 FROM pick \
+                ON CONFLICT DO NOTHING \
+                RETURNING {LEASE_COLUMNS} \
+             ), touched AS ( \
+                UPDATE callback_pool SET last_leased_at = $4 WHERE e164 IN (SELECT e164 FROM taken) \
+             ) \
+             SELECT (SELECT COUNT(*) FROM pick), l.* FROM (SELECT 1) one LEFT JOIN ( \
+                SELECT {LEASE_COLUMNS} FROM mine UNION ALL SELECT {LEASE_COLUMNS} FROM taken \
+             ) l ON TRUE"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(agent)
+            .bind(guard.as_millis())
+            .bind(now.as_millis())
+            .fetch_one(self.store.pool())
+            .await?;
+        let picked: i64 = row.try_get(0)?;
+        if row.try_get::<Option<String>, _>(1)?.is_none() {
+            return Ok(if picked > 0 {
+                Taken::LostRace
+            } else {
+                Taken::NothingFree
+            });
+        }
+        let lease = Lease::from_columns(&row, 1)?;
+        if picked > 0 {
+            tracing::info!(number = %Redacted(&lease.e164), "emergency callback lease taken");
+        }
+        Ok(Taken::Lease(lease))
+    }
+
+    /// The general path: sweeps the account's expired leases, then renews or takes.
+    async fn take_lease_sweeping(&self, account: &str, agent: &str) -> Result<LeaseOutcome> {
         let now = self.now();
         let guard = now.plus(IN_CALL_GUARD);
         let mut tx = self.store.begin_write().await?;
@@ -300,6 +403,17 @@ impl Backoffice {
             .fetch_optional(self.store.pool())
             .await?;
         row.as_ref().map(Lease::from_row).transpose()
+    }
+
+    /// V3: the leases of `account` active now, soonest to expire first.
+    pub async fn active_leases(&self, account: &str) -> Result<Vec<Lease>> {
+        let sql = format!("SELECT {LEASE_COLUMNS} FROM leases WHERE account_id = $1 AND expires_at > $2 ORDER BY expires_at, e164");
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(account)
+            .bind(self.now().as_millis())
+            .fetch_all(self.store.pool())
+            .await?;
+        rows.iter().map(Lease::from_row).collect()
     }
 
     /// E5: removes expired leases (their numbers are free already; this keeps the table

@@ -25,6 +25,7 @@ pub fn trunk(name: &str) -> VoiceConnectorSettings {
             allowed_networks: vec!["203.0.113.0/24".into()],
             calling_countries: vec!["US".into(), "CA".into()],
             default_caller: Some("+12065550100".into()),
+            credentials: Vec::new(),
         },
         origination: Origination {
             enabled: true,

@@ -10,13 +10,16 @@ mod api;
 mod api_admin;
 
 mod batches;
+mod cli;
 mod connectors;
+mod credentials;
 mod feed;
 mod feed_access;
 mod feed_client;
 mod inventory;
 mod leases;
 mod numbers;
+mod openapi;
 mod porting;
 mod service;
 mod workers;
