@@ -48,7 +48,23 @@ fn bench() -> anyhow::Result<()> {
     exec::step(
         "benchmark: dial to INVITE on the wire, against baresip",
         exec::cargo(&["bench", "-p", "engine", "--bench", "dial_to_invite"]),
-    )
+    )?;
+    exec::step(
+        "benchmark: media path latency and CPU, against baresip",
+        exec::cargo(&["bench", "-p", "media-net", "--bench", "media_path"]),
+    )?;
+    for example in ["lease_bench", "order_bench"] {
+        let run = ["run", "--release", "-p", "backoffice", "--example", example];
+        exec::step(
+            &format!("benchmark: back office {example} on SQLite"),
+            exec::cargo(&run),
+        )?;
+        let pg = postgres::fresh_database(&format!("softphone_{example}"))?;
+        let mut cmd = exec::cargo(&run);
+        cmd.args(["--", &pg]);
+        exec::step(&format!("benchmark: back office {example} on PostgreSQL"), cmd)?;
+    }
+    Ok(())
 }
 
 const USAGE: &str =

@@ -37,6 +37,16 @@ pub fn ensure_server() -> anyhow::Result<String> {
     Ok(url)
 }
 
+/// A fresh, empty database owned by the test role (dropped first if it exists), for
+/// the benchmarks; returns its URL.
+pub fn fresh_database(name: &str) -> anyhow::Result<String> {
+    let admin = ensure_server()?;
+    let (_, port, _) = cluster()?;
+    psql(&port, &format!("DROP DATABASE IF EXISTS {name}"))?;
+    psql(&port, &format!("CREATE DATABASE {name} OWNER {ROLE}"))?;
+    Ok(admin.replace("/postgres", &format!("/{name}")))
+}
+
 /// The first cluster of `pg_lsclusters`: (version, port, running), creating one if the
 /// package left none.
 fn cluster() -> anyhow::Result<(String, String, bool)> {
