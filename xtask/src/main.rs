@@ -62,7 +62,10 @@ fn bench() -> anyhow::Result<()> {
         let pg = postgres::fresh_database(&format!("softphone_{example}"))?;
         let mut cmd = exec::cargo(&run);
         cmd.args(["--", &pg]);
-        exec::step(&format!("benchmark: back office {example} on PostgreSQL"), cmd)?;
+        exec::step(
+            &format!("benchmark: back office {example} on PostgreSQL"),
+            cmd,
+        )?;
     }
     Ok(())
 }
