@@ -184,3 +184,19 @@ describe('transfer', () => {
     expect(screen.queryByTestId('transfer-form')).toBeNull();
   });
 });
+
+describe('recording', () => {
+  it('records on demand, marks the call, and lists recordings', async () => {
+    const { backend, user } = await renderApp({
+      calls: [callView({ id: 2, controls: ['EndCall', 'Record'] })],
+      recordings: [{ fileName: '20261122-083045-+12065550142.wav', path: '/d/recordings/x.wav', sizeBytes: 480_000 }],
+    });
+    expect(screen.queryByTestId('call-recording')).toBeNull();
+    await user.click(screen.getByTestId('call-record'));
+    expect(backend.controlRequests).toEqual([[2, 'Record']]);
+    expect(await screen.findByTestId('call-recording')).toHaveTextContent('REC');
+    expect(screen.queryByTestId('call-record')).toBeNull();
+    expect(screen.getByTestId('recording-row')).toHaveTextContent('20261122-083045-+12065550142.wav');
+    expect(screen.getByTestId('recording-row')).toHaveTextContent('469 kB');
+  });
+});

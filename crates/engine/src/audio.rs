@@ -12,6 +12,7 @@ use wire::{CallQuality, ErrorCode, UiError};
 use crate::calls::CallEntry;
 use crate::config::{AudioConfig, AudioDevice};
 use crate::engine::Shared;
+use crate::recording::{TapSink, TapSource};
 
 /// The speaker side runs at 48 kHz; the session resamples to the codec's rate.
 const PLAYOUT_RATE: u32 = 48_000;
@@ -77,10 +78,20 @@ pub(crate) fn start_stream(
         return;
     };
     let config = config.clone();
+    let recorder = call.recorder.clone();
     let me = shared.me.clone();
     let rt = shared.rt().clone();
     shared.rt().spawn_blocking(move || {
         let (source, sink, problem) = open(&config);
+        // Taps on both sides: the recorder writes only once the core starts it.
+        let source = Box::new(TapSource {
+            inner: source,
+            recorder: recorder.clone(),
+        });
+        let sink = Box::new(TapSink {
+            inner: sink,
+            recorder,
+        });
         let started = {
             let _rt = rt.enter();
             leg.start(negotiated, source, sink)

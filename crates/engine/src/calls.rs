@@ -52,6 +52,9 @@ pub(crate) struct CallEntry {
     /// The peer's offer of an inbound call, answered when the agent answers.
     pub remote_offer: Option<String>,
     pub problem: Option<UiError>,
+    /// Shared with the audio taps; writes only once started (StartRecording).
+    pub recorder: crate::recording::Recorder,
+    pub recording: bool,
     /// Where the agent asked to transfer the call, until the core allows it.
     pub transfer_to: Option<String>,
 }
@@ -76,6 +79,8 @@ impl CallEntry {
             remote_offer: None,
             problem: None,
             transfer_to: None,
+            recorder: crate::recording::Recorder::default(),
+            recording: false,
         }
     }
 
@@ -97,6 +102,7 @@ impl CallEntry {
             emergency: self.emergency,
             emergency_callback: self.emergency_callback,
             muted: self.muted,
+            recording: self.recording,
             started_at: self.started_at.0,
             answered_at: self.answered_at.map(|m| m.0),
             controls: self.controls.iter().map(control_to_wire).collect(),

@@ -82,6 +82,7 @@ pub(crate) struct Inner {
     config_problem: Option<UiError>,
     registration: RegistrationView,
     pub(crate) callback_window: Option<wire::CallbackWindowView>,
+    recordings: Vec<wire::RecordingView>,
     /// Inputs decided while carrying out outputs, fed to the core in the same step.
     pub(crate) follow_ups: VecDeque<Input>,
 }
@@ -155,6 +156,7 @@ impl Engine {
                     config_problem,
                     registration,
                     callback_window: None,
+                    recordings: crate::recording::list(&dir),
                     follow_ups: VecDeque::new(),
                 }),
                 views,
@@ -415,6 +417,14 @@ impl Shared {
 }
 
 impl Inner {
+    pub(crate) fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub(crate) fn refresh_recordings(&mut self) {
+        self.recordings = crate::recording::list(&self.data_dir);
+    }
+
     pub(crate) fn view(&self) -> AgentView {
         AgentView {
             presence: presence_to_wire(self.core.presence()),
@@ -425,6 +435,7 @@ impl Inner {
             registration: self.registration.clone(),
             history: self.history.entries().to_vec(),
             callback_window: self.callback_window.clone(),
+            recordings: self.recordings.clone(),
             config_problem: self.config_problem.clone(),
         }
     }

@@ -21,10 +21,12 @@ mod history;
 mod inbound;
 mod offer;
 mod outputs;
+mod recording;
 mod sip_link;
 mod store;
 
 pub use config::EngineConfig;
 pub use engine::{Engine, EngineOptions};
 pub use history::HISTORY_FILE;
+pub use recording::RECORDINGS_DIR;
 pub use store::{StateStore, StoreError};

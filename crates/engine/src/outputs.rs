@@ -117,6 +117,10 @@ impl Shared {
                         call.controls = agent_core::Controls::NONE;
                         call.sip = None;
                         call.media = None;
+                        if call.recorder.stop().is_some() {
+                            call.recording = false;
+                            inner.refresh_recordings();
+                        }
                     }
                 }
                 Output::Persist(state) => {
@@ -159,7 +163,20 @@ impl Shared {
                     }
                 }
                 Output::StartRecording { call_id } => {
-                    tracing::warn!(%call_id, "recording is not built yet; the call is not recorded");
+                    let dir = inner.data_dir().to_path_buf();
+                    if let Some(call) = inner.calls.get_mut(call_id) {
+                        let path = crate::recording::path_for(&dir, now.0, &call.remote);
+                        match call.recorder.start(&path) {
+                            Ok(()) => call.recording = true,
+                            Err(e) => {
+                                tracing::error!(%call_id, error = %e, "the recording could not start");
+                                call.problem = Some(wire::UiError::new(
+                                    wire::ErrorCode::StorageUnavailable,
+                                    format!("The call is not being recorded: {e}."),
+                                ));
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -15,7 +15,7 @@ use wire::CallState;
 const OUR_TONE: f64 = 1000.0;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_call_to_baresip_carries_opus_audio_both_ways_and_shows_its_quality() {
+async fn a_call_to_baresip_carries_opus_audio_both_ways_shows_its_quality_and_is_recorded() {
     let baresip = Baresip::start("+12065550142").await;
     let files = tempfile::tempdir().unwrap();
     let mic = files.path().join("mic.wav");
@@ -27,7 +27,7 @@ async fn a_call_to_baresip_carries_opus_audio_both_ways_and_shows_its_quality() 
     )
     .unwrap();
     let audio = format!(
-        "[audio]\ninput = \"{}\"\noutput = \"{}\"\n",
+        "[recording]\npolicy = \"always\"\n[audio]\ninput = \"{}\"\noutput = \"{}\"\n",
         mic.display(),
         speaker.display()
     );
@@ -51,11 +51,24 @@ async fn a_call_to_baresip_carries_opus_audio_both_ways_and_shows_its_quality() 
     let quality = call.quality.clone().unwrap();
     assert_eq!(quality.codec.to_lowercase(), "opus", "{quality:?}");
     assert!(call.problem.is_none(), "{:?}", call.problem);
+    assert!(call.recording, "the policy says always");
     engine.hang_up(id).expect("hang up");
-    wait_view(&engine, "the call ended", |v| {
-        v.calls.iter().all(|c| c.state == CallState::Ended)
+    let view = wait_view(&engine, "the call ended and its recording is listed", |v| {
+        v.calls.iter().all(|c| c.state == CallState::Ended) && !v.recordings.is_empty()
     })
     .await;
+    assert!(view.history[0].recorded);
+    let (rate, recorded) = first_channel(std::path::Path::new(&view.recordings[0].path));
+    assert!(
+        recorded.len() > rate as usize * 2,
+        "{} samples recorded",
+        recorded.len()
+    );
+    let last = &recorded[recorded.len() - rate as usize..];
+    for tone in [OUR_TONE, THEIR_TONE] {
+        let r = tone_ratio(last, rate, tone);
+        assert!(r > 0.2, "the recording holds the {tone} Hz side at {r:.2}");
+    }
     tokio::time::sleep(Duration::from_millis(500)).await;
 
     let (rate, heard) = first_channel(&speaker);

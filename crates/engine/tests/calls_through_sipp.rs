@@ -37,9 +37,12 @@ async fn a_normal_call_is_answered_hung_up_and_kept_in_history() {
 }
 
 #[tokio::test]
-async fn e2_e10_a_dialled_911_carries_priority_callback_and_location_and_is_not_kept() {
+async fn e2_e7_e10_a_dialled_911_carries_priority_callback_and_location_and_is_neither_kept_nor_recorded(
+) {
     let mut sipp = Sipp::serve("emergency_911.xml").await;
-    let (engine, dir) = engine_with(&config_for(sipp.addr, ""));
+    // The tenant records every call; E7 still forbids it for this one.
+    let config = config_for(sipp.addr, "[recording]\npolicy = \"always\"\n");
+    let (engine, dir) = engine_with(&config);
     let id = engine.dial("911").expect("dial 911");
     let view = wait_view(&engine, "the emergency call is connected", |v| {
         v.calls
@@ -75,6 +78,11 @@ async fn e2_e10_a_dialled_911_carries_priority_callback_and_location_and_is_not_
     // E7: no history; E5: the callback window runs.
     assert!(view.history.is_empty());
     assert!(!dir.path().join(engine::HISTORY_FILE).exists());
+    assert!(view.recordings.is_empty());
+    assert!(
+        !dir.path().join(engine::RECORDINGS_DIR).exists(),
+        "E7: no recording"
+    );
     let window = view.callback_window.expect("the callback window");
     assert_eq!(window.number.as_deref(), Some("+12065550100"));
 }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{CallView, CallbackWindowView, HistoryEntry, RegistrationView, UiError};
+use crate::{CallView, CallbackWindowView, HistoryEntry, RecordingView, RegistrationView, UiError};
 
 /// The agent's presence status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -32,6 +32,8 @@ pub struct AgentView {
     pub registration: RegistrationView,
     /// Kept calls, newest first (emergency calls are never here, E7).
     pub history: Vec<HistoryEntry>,
+    /// Recording files, newest first.
+    pub recordings: Vec<RecordingView>,
     /// The emergency callback window, while it runs.
     pub callback_window: Option<CallbackWindowView>,
     /// A problem with the configuration file; the app runs with what it could read.

@@ -88,6 +88,8 @@ pub struct CallView {
     /// An inbound call to a leased callback number from the emergency center (E6).
     pub emergency_callback: bool,
     pub muted: bool,
+    /// The call is being recorded now.
+    pub recording: bool,
     /// Milliseconds since 1970 when the call was placed or arrived.
     pub started_at: u64,
     /// Milliseconds since 1970 when it was answered: the call timer's origin.
@@ -148,4 +150,15 @@ pub struct CallbackWindowView {
     pub number: Option<String>,
     /// Milliseconds since 1970 when the window closes.
     pub until: u64,
+}
+
+/// A recording file in the data folder (only ordinary calls are ever recorded, E7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct RecordingView {
+    /// `<date>-<time>-<remote>.wav`.
+    pub file_name: String,
+    pub path: String,
+    pub size_bytes: u64,
 }

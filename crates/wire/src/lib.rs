@@ -16,7 +16,7 @@ mod error;
 pub use agent::{AgentView, Presence};
 pub use call::{
     CallControl, CallDirection, CallQuality, CallState, CallView, CallbackWindowView,
-    EmergencyPanelView, HistoryEntry, RegistrationState, RegistrationView,
+    EmergencyPanelView, HistoryEntry, RecordingView, RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
 
@@ -43,6 +43,7 @@ pub fn typescript_bindings() -> String {
         RegistrationView::decl(&cfg),
         HistoryEntry::decl(&cfg),
         CallbackWindowView::decl(&cfg),
+        RecordingView::decl(&cfg),
         AgentView::decl(&cfg),
     ];
     let mut out = String::from(

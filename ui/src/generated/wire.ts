@@ -54,6 +54,10 @@ remote: string, state: CallState, emergency: boolean,
  */
 emergencyCallback: boolean, muted: boolean, 
 /**
+ * The call is being recorded now.
+ */
+recording: boolean, 
+/**
  * Milliseconds since 1970 when the call was placed or arrived.
  */
 startedAt: number, 
@@ -95,6 +99,12 @@ export type CallbackWindowView = { number: string | null,
  */
 until: number, };
 
+export type RecordingView = { 
+/**
+ * `<date>-<time>-<remote>.wav`.
+ */
+fileName: string, path: string, sizeBytes: number, };
+
 export type AgentView = { presence: Presence, 
 /**
  * True while the policy core forbids presence changes (an emergency call).
@@ -116,6 +126,10 @@ calls: Array<CallView>, registration: RegistrationView,
  * Kept calls, newest first (emergency calls are never here, E7).
  */
 history: Array<HistoryEntry>, 
+/**
+ * Recording files, newest first.
+ */
+recordings: Array<RecordingView>, 
 /**
  * The emergency callback window, while it runs.
  */

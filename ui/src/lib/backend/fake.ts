@@ -15,6 +15,7 @@ export function agentView(overrides: Partial<AgentView> = {}): AgentView {
     calls: [],
     registration: { state: 'Registered', account: 'agent1001@pbx.test', detail: null },
     history: [],
+    recordings: [],
     callbackWindow: null,
     configProblem: null,
     ...overrides,
@@ -30,6 +31,7 @@ export function callView(overrides: Partial<CallView> = {}): CallView {
     emergency: false,
     emergencyCallback: false,
     muted: false,
+    recording: false,
     startedAt: 1_000,
     answeredAt: 2_000,
     controls: ['AudioDevices', 'EndCall', 'Mute', 'Hold', 'Transfer', 'Dialpad'],
@@ -158,6 +160,7 @@ export class FakeBackend implements Backend {
     const calls = this.view.calls.map((c) => {
       if (c.id !== call) return c;
       if (control === 'Mute') return { ...c, muted: !c.muted };
+      if (control === 'Record') return { ...c, recording: true, controls: c.controls.filter((x) => x !== 'Record') };
       if (control === 'Hold') return { ...c, state: 'OnHold' as const, controls: ['AudioDevices', 'EndCall', 'Resume'] as CallControl[] };
       if (control === 'Resume') return { ...c, state: 'Connected' as const, controls: callView().controls };
       return c;
