@@ -10,6 +10,8 @@ fn main() {
         "answer",
         "send_dtmf",
         "transfer",
+        "audio_devices",
+        "set_audio_devices",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

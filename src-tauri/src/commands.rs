@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use engine::Engine;
 use tauri::State;
-use wire::{AgentView, CallControl, Presence, UiError};
+use wire::{AgentView, AudioDevicesView, CallControl, Presence, UiError};
 
 #[tauri::command]
 pub fn agent_view(engine: State<'_, Arc<Engine>>) -> AgentView {
@@ -60,4 +60,27 @@ pub fn transfer(
     number: String,
 ) -> Result<AgentView, UiError> {
     engine.transfer(call, &number)
+}
+
+/// The sound devices and the current choice. The sound system may be slow to answer,
+/// so it is asked on a blocking thread, never on the UI's.
+#[tauri::command]
+pub async fn audio_devices(engine: State<'_, Arc<Engine>>) -> Result<AudioDevicesView, UiError> {
+    let engine = Arc::clone(&engine);
+    tauri::async_runtime::spawn_blocking(move || engine.audio_devices())
+        .await
+        .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))
+}
+
+/// Chooses the microphone and speaker (`None`: the system default).
+#[tauri::command]
+pub async fn set_audio_devices(
+    engine: State<'_, Arc<Engine>>,
+    input: Option<String>,
+    output: Option<String>,
+) -> Result<AudioDevicesView, UiError> {
+    let engine = Arc::clone(&engine);
+    tauri::async_runtime::spawn_blocking(move || engine.set_audio_devices(input, output))
+        .await
+        .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))
 }

@@ -39,7 +39,9 @@ pub fn run() {
             commands::call_control,
             commands::answer,
             commands::send_dtmf,
-            commands::transfer
+            commands::transfer,
+            commands::audio_devices,
+            commands::set_audio_devices
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

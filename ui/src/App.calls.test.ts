@@ -200,3 +200,21 @@ describe('recording', () => {
     expect(screen.getByTestId('recording-row')).toHaveTextContent('469 kB');
   });
 });
+
+describe('audio devices', () => {
+  it('lists devices, saves a choice, and is reachable from an emergency call (E8)', async () => {
+    const { backend, user } = await renderApp({
+      calls: [callView({ emergency: true, controls: ['AudioDevices', 'EndCall'] })],
+    });
+    await user.click(screen.getByTestId('call-audio-devices'));
+    const select = await screen.findByTestId('audio-input-select');
+    expect(within(select).getByText('USB headset')).toBeInTheDocument();
+    await user.selectOptions(select, 'mic-2');
+    await user.click(screen.getByTestId('audio-devices-save'));
+    expect(await screen.findByTestId('audio-devices-saved')).toBeVisible();
+    expect(backend.devices.input).toBe('mic-2');
+    expect(backend.devices.output).toBeNull();
+    await user.click(screen.getByTestId('audio-devices-close'));
+    expect(screen.queryByTestId('audio-devices')).toBeNull();
+  });
+});

@@ -17,6 +17,52 @@ use crate::recording::{TapSink, TapSource};
 /// The speaker side runs at 48 kHz; the session resamples to the codec's rate.
 const PLAYOUT_RATE: u32 = 48_000;
 
+fn named(device: &AudioDevice) -> Option<&str> {
+    match device {
+        AudioDevice::Named(id) => Some(id),
+        _ => None,
+    }
+}
+
+/// What the settings screen lists: the system's devices and the current choice.
+/// Blocking (the sound system is asked): call it off the UI and engine threads.
+pub fn list_devices(config: &AudioConfig) -> wire::AudioDevicesView {
+    use media::audio::DeviceKind;
+    let backend = media_net::CpalBackend::new();
+    let mut problems = Vec::new();
+    let mut list = |kind| match backend.devices(kind) {
+        Ok(devices) => devices
+            .into_iter()
+            .map(|d| wire::AudioDeviceView {
+                id: d.id,
+                name: d.name,
+                is_default: d.is_default,
+            })
+            .collect(),
+        Err(e) => {
+            problems.push(e.to_string());
+            Vec::new()
+        }
+    };
+    let inputs = list(DeviceKind::Input);
+    let outputs = list(DeviceKind::Output);
+    let shown = |d: &AudioDevice| match d {
+        AudioDevice::Default => None,
+        AudioDevice::Named(id) => Some(id.clone()),
+        AudioDevice::File(path) => Some(format!("file:{}", path.display())),
+    };
+    if inputs.is_empty() && outputs.is_empty() && problems.is_empty() {
+        problems.push("no sound devices were found; calls run without audio".into());
+    }
+    wire::AudioDevicesView {
+        inputs,
+        outputs,
+        input: shown(&config.input),
+        output: shown(&config.output),
+        problem: (!problems.is_empty()).then(|| problems.join("; ")),
+    }
+}
+
 type Devices = (Box<dyn AudioSource>, Box<dyn AudioSink>, Option<String>);
 
 fn open(config: &AudioConfig) -> Devices {
@@ -30,9 +76,9 @@ fn open(config: &AudioConfig) -> Devices {
                 Box::new(MemorySource::silence(PLAYOUT_RATE))
             }
         },
-        AudioDevice::Default => match cpal
+        AudioDevice::Default | AudioDevice::Named(_) => match cpal
             .get_or_insert_with(media_net::CpalBackend::new)
-            .open_source(None)
+            .open_source(named(&config.input))
         {
             Ok(source) => source,
             Err(e) => {
@@ -49,9 +95,9 @@ fn open(config: &AudioConfig) -> Devices {
                 Box::new(MemorySink::new(PLAYOUT_RATE).0)
             }
         },
-        AudioDevice::Default => match cpal
+        AudioDevice::Default | AudioDevice::Named(_) => match cpal
             .get_or_insert_with(media_net::CpalBackend::new)
-            .open_sink(None, PLAYOUT_RATE)
+            .open_sink(named(&config.output), PLAYOUT_RATE)
         {
             Ok(sink) => sink,
             Err(e) => {

@@ -42,6 +42,8 @@ pub enum AudioDevice {
     /// A WAV file: played in (looping) as the microphone, or written as the speaker.
     /// For machines without a sound card, and for tests.
     File(std::path::PathBuf),
+    /// A device the agent picked in the settings, by its stable id.
+    Named(String),
 }
 
 /// The SIP account.

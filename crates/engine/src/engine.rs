@@ -305,6 +305,31 @@ impl Engine {
         }
     }
 
+    /// The sound devices and the current choice. Blocking: the sound system is asked.
+    pub fn audio_devices(&self) -> wire::AudioDevicesView {
+        let config = self.shared.lock().config.audio.clone();
+        crate::audio::list_devices(&config)
+    }
+
+    /// Chooses the microphone and speaker by id (`None`: the system default). Takes
+    /// effect from the next call; the current one keeps its devices.
+    pub fn set_audio_devices(
+        &self,
+        input: Option<String>,
+        output: Option<String>,
+    ) -> wire::AudioDevicesView {
+        use crate::config::AudioDevice;
+        let device = |id: Option<String>| id.map_or(AudioDevice::Default, AudioDevice::Named);
+        let config = {
+            let mut inner = self.shared.lock();
+            inner.config.audio.input = device(input);
+            inner.config.audio.output = device(output);
+            inner.config.audio.clone()
+        };
+        tracing::info!("audio devices chosen");
+        crate::audio::list_devices(&config)
+    }
+
     /// Blind transfer to `number` (as the agent typed it). The core decides whether
     /// transfer is allowed for this call (never for an emergency one, E8).
     pub fn transfer(&self, call: u32, number: &str) -> Result<AgentView, UiError> {

@@ -12,7 +12,7 @@
 //! The engine never fails to start: a data folder or configuration that cannot be
 //! used becomes a problem in the view, the agent keeps working, and the log says why.
 
-mod audio;
+pub mod audio;
 mod calls;
 pub mod config;
 mod convert;

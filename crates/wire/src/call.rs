@@ -162,3 +162,26 @@ pub struct RecordingView {
     pub path: String,
     pub size_bytes: u64,
 }
+
+/// One sound device as the settings screen lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct AudioDeviceView {
+    pub id: String,
+    pub name: String,
+    pub is_default: bool,
+}
+
+/// The device settings: what there is, what is chosen (`None`: the system default).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct AudioDevicesView {
+    pub inputs: Vec<AudioDeviceView>,
+    pub outputs: Vec<AudioDeviceView>,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    /// Why the list is short or empty (no sound card, the sound system refused).
+    pub problem: Option<String>,
+}

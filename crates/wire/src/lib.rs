@@ -15,8 +15,9 @@ mod error;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
-    CallControl, CallDirection, CallQuality, CallState, CallView, CallbackWindowView,
-    EmergencyPanelView, HistoryEntry, RecordingView, RegistrationState, RegistrationView,
+    AudioDeviceView, AudioDevicesView, CallControl, CallDirection, CallQuality, CallState,
+    CallView, CallbackWindowView, EmergencyPanelView, HistoryEntry, RecordingView,
+    RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
 
@@ -44,6 +45,8 @@ pub fn typescript_bindings() -> String {
         HistoryEntry::decl(&cfg),
         CallbackWindowView::decl(&cfg),
         RecordingView::decl(&cfg),
+        AudioDeviceView::decl(&cfg),
+        AudioDevicesView::decl(&cfg),
         AgentView::decl(&cfg),
     ];
     let mut out = String::from(

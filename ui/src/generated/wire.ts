@@ -105,6 +105,14 @@ export type RecordingView = {
  */
 fileName: string, path: string, sizeBytes: number, };
 
+export type AudioDeviceView = { id: string, name: string, isDefault: boolean, };
+
+export type AudioDevicesView = { inputs: Array<AudioDeviceView>, outputs: Array<AudioDeviceView>, input: string | null, output: string | null, 
+/**
+ * Why the list is short or empty (no sound card, the sound system refused).
+ */
+problem: string | null, };
+
 export type AgentView = { presence: Presence, 
 /**
  * True while the policy core forbids presence changes (an emergency call).

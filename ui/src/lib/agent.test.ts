@@ -74,6 +74,8 @@ describe('AgentState', () => {
       answer: () => Promise.resolve(agentView()),
       sendDtmf: () => Promise.resolve(),
       transfer: () => Promise.resolve(agentView()),
+      audioDevices: () => Promise.reject(new Error('unused')),
+      setAudioDevices: () => Promise.reject(new Error('unused')),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

@@ -10,7 +10,7 @@
  *
  * All wire types come from `src/generated/wire.ts`, generated from the Rust edge types.
  */
-import type { AgentView, CallControl, Presence, UiError } from '../../generated/wire';
+import type { AgentView, AudioDevicesView, CallControl, Presence, UiError } from '../../generated/wire';
 
 /** Stops a subscription. Safe to call more than once. */
 export type Unsubscribe = () => void;
@@ -44,6 +44,12 @@ export interface Backend {
 
   /** Blind transfer to a number (Tauri command `transfer`); the core may refuse it. */
   transfer(call: number, number: string): Promise<AgentView>;
+
+  /** The sound devices and the current choice (Tauri command `audio_devices`). */
+  audioDevices(): Promise<AudioDevicesView>;
+
+  /** Chooses microphone and speaker; `null` is the system default (`set_audio_devices`). */
+  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView>;
 
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;

@@ -3,7 +3,7 @@
  * It mimics the core's observable behaviour: presence changes are refused while locked,
  * every accepted change is published to subscribers.
  */
-import type { AgentView, CallControl, CallView, Presence, UiError } from '../../generated/wire';
+import type { AgentView, AudioDevicesView, CallControl, CallView, Presence, UiError } from '../../generated/wire';
 import { BackendError, type Backend, type Unsubscribe } from './backend';
 
 export function agentView(overrides: Partial<AgentView> = {}): AgentView {
@@ -148,6 +148,26 @@ export class FakeBackend implements Backend {
     this.transfers.push([call, number]);
     this.publish({ ...this.view, calls: this.view.calls.map((c) => (c.id === call ? { ...c, state: 'Ended' as const } : c)) });
     return Promise.resolve({ ...this.view });
+  }
+
+  devices: AudioDevicesView = {
+    inputs: [
+      { id: 'mic-1', name: 'Built-in microphone', isDefault: true },
+      { id: 'mic-2', name: 'USB headset', isDefault: false },
+    ],
+    outputs: [{ id: 'spk-1', name: 'Built-in speakers', isDefault: true }],
+    input: null,
+    output: null,
+    problem: null,
+  };
+
+  audioDevices(): Promise<AudioDevicesView> {
+    return Promise.resolve({ ...this.devices });
+  }
+
+  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView> {
+    this.devices = { ...this.devices, input, output };
+    return Promise.resolve({ ...this.devices });
   }
 
   sendDtmf(_call: number, digit: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { AgentView, CallControl, Presence } from '../../generated/wire';
+import type { AgentView, AudioDevicesView, CallControl, Presence } from '../../generated/wire';
 import { BackendError, toUiError, type Backend, type Unsubscribe } from './backend';
 
 /** Names shared with src-tauri. Changing one means changing the Rust side too. */
@@ -12,6 +12,8 @@ export const COMMAND_CALL_CONTROL = 'call_control';
 export const COMMAND_ANSWER = 'answer';
 export const COMMAND_SEND_DTMF = 'send_dtmf';
 export const COMMAND_TRANSFER = 'transfer';
+export const COMMAND_AUDIO_DEVICES = 'audio_devices';
+export const COMMAND_SET_AUDIO_DEVICES = 'set_audio_devices';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -50,6 +52,14 @@ export class TauriBackend implements Backend {
 
   transfer(callId: number, number: string): Promise<AgentView> {
     return call<AgentView>(COMMAND_TRANSFER, { call: callId, number });
+  }
+
+  audioDevices(): Promise<AudioDevicesView> {
+    return call<AudioDevicesView>(COMMAND_AUDIO_DEVICES);
+  }
+
+  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView> {
+    return call<AudioDevicesView>(COMMAND_SET_AUDIO_DEVICES, { input, output });
   }
 
   callControl(callId: number, control: CallControl): Promise<AgentView> {
