@@ -82,7 +82,8 @@ fn open(config: &AudioConfig) -> Devices {
         {
             Ok(source) => source,
             Err(e) => {
-                problems.push(format!("microphone: {e}"));
+                tracing::warn!(error = %e, "microphone unusable");
+                problems.push("no usable microphone".to_owned());
                 Box::new(MemorySource::silence(PLAYOUT_RATE))
             }
         },
@@ -101,7 +102,8 @@ fn open(config: &AudioConfig) -> Devices {
         {
             Ok(sink) => sink,
             Err(e) => {
-                problems.push(format!("speaker: {e}"));
+                tracing::warn!(error = %e, "speaker unusable");
+                problems.push("no usable speaker".to_owned());
                 Box::new(MemorySink::new(PLAYOUT_RATE).0)
             }
         },
