@@ -178,6 +178,11 @@ impl Engine {
                 tracing::error!(error = ?e, "the core refused the configured location");
             }
         }
+        // The phonenumber crate loads its metadata on first use (about 190 ms, see the
+        // policy core's benchmark): pay that now, not on the agent's first dial.
+        rt.spawn_blocking(|| {
+            let _ = agent_core::DialPlan::default().classify("+12065550100");
+        });
         rt.spawn(run_timer(Arc::downgrade(&shared), shared.wake.clone()));
         Engine { shared }
     }
