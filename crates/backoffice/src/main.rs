@@ -8,6 +8,9 @@
 //!   (default `sqlite://backoffice.db?mode=rwc` in the working directory);
 //! * `BACKOFFICE_LISTEN`: address for the API (default `127.0.0.1:8080`);
 //! * `BACKOFFICE_ADMIN_PASSWORD`: the first administrator's password, for `init`.
+//!
+//! `serve --console-dir <folder>` serves the web console from that folder (default: the
+//! repository's `ui/dist`) under `/console/`.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -16,8 +19,7 @@ use anyhow::{bail, Context};
 use backoffice::auth::Role;
 use backoffice::{Backoffice, BuiltinSupplier, Store, SystemClock};
 
-const USAGE: &str =
-    "usage: backoffice serve | backoffice init <account-id> <account-name> <admin-username>";
+const USAGE: &str = "usage: backoffice serve [--console-dir <folder>] | backoffice init <account-id> <account-name> <admin-username>";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -41,7 +43,8 @@ async fn main() -> anyhow::Result<()> {
         .collect::<Vec<_>>()
         .as_slice()
     {
-        [] | ["serve"] => serve(bo).await,
+        [] | ["serve"] => serve(bo, backoffice::api::console::default_console_dir()).await,
+        ["serve", "--console-dir", dir] => serve(bo, dir.into()).await,
         ["init", id, name, admin] => {
             let password = std::env::var("BACKOFFICE_ADMIN_PASSWORD")
                 .context("BACKOFFICE_ADMIN_PASSWORD is not set")?;
@@ -58,14 +61,15 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-async fn serve(bo: Backoffice) -> anyhow::Result<()> {
+async fn serve(bo: Backoffice, console_dir: std::path::PathBuf) -> anyhow::Result<()> {
     let listen = std::env::var("BACKOFFICE_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("binding {listen}"))?;
     let workers = bo.spawn_workers(Duration::from_secs(1));
     tracing::info!(address = %listener.local_addr()?, backend = ?bo.store().backend(), "back office listening");
-    axum::serve(listener, backoffice::api::router(bo.clone()))
+    let console = backoffice::api::console::console_router(console_dir);
+    axum::serve(listener, backoffice::api::router(bo.clone()).merge(console))
         .with_graceful_shutdown(shutdown())
         .await
         .context("serving the API")?;
