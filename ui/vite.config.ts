@@ -2,6 +2,7 @@ import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { svelteTesting } from '@testing-library/svelte/vite';
 import type { Plugin } from 'vite';
+import { fileURLToPath } from 'node:url';
 import { cspProblems } from './tools/csp.ts';
 
 /** Fails the build when an emitted HTML page would break the app's strict CSP. */
@@ -44,6 +45,14 @@ export default defineConfig({
     // modulepreload natively anyway.
     modulePreload: { polyfill: false },
     sourcemap: false,
+    // Two pages: the app (index.html) and the browser console the back office serves
+    // under /console/ (console.html).
+    rolldownOptions: {
+      input: {
+        app: fileURLToPath(new URL('./index.html', import.meta.url)),
+        console: fileURLToPath(new URL('./console.html', import.meta.url)),
+      },
+    },
   },
   test: {
     environment: 'jsdom',

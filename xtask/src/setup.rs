@@ -43,6 +43,9 @@ const TEST: &[&str] = &[
     // xwininfo and import: the window test finds the app's window and photographs it.
     "x11-utils",
     "imagemagick",
+    // The web console's tests drive headless Chromium through chromedriver.
+    "chromium",
+    "chromium-driver",
 ];
 
 pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
@@ -95,10 +98,16 @@ pub fn ui_packages() -> anyhow::Result<()> {
 /// `npm run build` unless ui/dist is newer than every UI source.
 pub fn ui_build() -> anyhow::Result<()> {
     let ui = crate::root().join("ui");
-    let built = ui.join("dist/index.html");
+    // The older of the two pages: a build that predates the console's entry is stale.
+    let built = ["dist/index.html", "dist/console.html"]
+        .map(|p| ui.join(p))
+        .into_iter()
+        .min_by_key(|p| std::fs::metadata(p).and_then(|m| m.modified()).ok())
+        .unwrap_or_else(|| ui.join("dist/index.html"));
     let sources = [
         "src",
         "index.html",
+        "console.html",
         "package-lock.json",
         "vite.config.ts",
         "svelte.config.js",

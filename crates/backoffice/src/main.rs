@@ -14,6 +14,9 @@
 //! The CLI's: `--url` or `BACKOFFICE_URL`, `BACKOFFICE_TOKEN` or the session file that
 //! `backoffice login` writes (`BACKOFFICE_SESSION`, default
 //! `~/.config/backoffice/session.json`).
+//!
+//! `serve --console-dir <folder>` serves the web console from that folder (default: the
+//! repository's `ui/dist`) under `/console/`.
 
 mod cli;
 
@@ -31,7 +34,14 @@ use cli::args::{Cli, Command};
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let local = match &cli.command {
-        Command::Serve => Some(serve().await),
+        Command::Serve { console_dir } => Some(
+            serve(
+                console_dir
+                    .clone()
+                    .unwrap_or_else(backoffice::api::console::default_console_dir),
+            )
+            .await,
+        ),
         Command::Init {
             account_id,
             account_name,
@@ -79,7 +89,7 @@ async fn init(id: &str, name: &str, admin: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn serve() -> anyhow::Result<()> {
+async fn serve(console_dir: std::path::PathBuf) -> anyhow::Result<()> {
     let bo = open().await?;
     let listen = std::env::var("BACKOFFICE_LISTEN").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let listener = tokio::net::TcpListener::bind(&listen)
@@ -87,7 +97,8 @@ async fn serve() -> anyhow::Result<()> {
         .with_context(|| format!("binding {listen}"))?;
     let workers = bo.spawn_workers(Duration::from_secs(1));
     tracing::info!(address = %listener.local_addr()?, backend = ?bo.store().backend(), "back office listening");
-    axum::serve(listener, backoffice::api::router(bo.clone()))
+    let console = backoffice::api::console::console_router(console_dir);
+    axum::serve(listener, backoffice::api::router(bo.clone()).merge(console))
         .with_graceful_shutdown(shutdown())
         .await
         .context("serving the API")?;

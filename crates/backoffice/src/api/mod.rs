@@ -5,6 +5,7 @@
 
 mod admin;
 mod alerts;
+pub mod console;
 mod connectors_dto;
 mod dto;
 mod feed;

@@ -22,8 +22,13 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the API and the workers (database from BACKOFFICE_DATABASE_URL).
-    Serve,
+    /// Run the API, the workers and the web console (database from
+    /// BACKOFFICE_DATABASE_URL).
+    Serve {
+        /// The built web console (default: the repository's ui/dist).
+        #[arg(long)]
+        console_dir: Option<std::path::PathBuf>,
+    },
     /// Create an account and its first administrator (password from
     /// BACKOFFICE_ADMIN_PASSWORD), directly in the database.
     Init {

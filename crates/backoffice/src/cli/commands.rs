@@ -39,7 +39,7 @@ fn rows(v: &Value) -> &[Value] {
 pub async fn run(cli: Cli) -> Res {
     let json = cli.json;
     match &cli.command {
-        Command::Serve | Command::Init { .. } => {
+        Command::Serve { .. } | Command::Init { .. } => {
             unreachable!("served by main without the API client")
         }
         Command::Login { username } => login(&cli, username).await,
