@@ -5,8 +5,8 @@
 
 mod admin;
 mod alerts;
-pub mod console;
 mod connectors_dto;
+pub mod console;
 mod dto;
 mod feed;
 mod handlers;
