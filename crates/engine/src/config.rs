@@ -27,6 +27,20 @@ pub struct EngineConfig {
     pub audio: AudioConfig,
 }
 
+impl EngineConfig {
+    /// The address our SDP names, for offers and answers alike: the configured bind
+    /// address, else the local address that routes to the outbound proxy.
+    pub(crate) fn media_ip(&self) -> std::net::IpAddr {
+        let (bind, toward) = self
+            .sip
+            .as_ref()
+            .map_or((std::net::Ipv4Addr::UNSPECIFIED.into(), None), |s| {
+                (s.ua.bind.ip(), s.ua.outbound_proxy)
+            });
+        crate::offer::media_ip(bind, toward)
+    }
+}
+
 /// Where call audio comes from and goes to.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AudioConfig {

@@ -7,7 +7,7 @@ use tokio::sync::mpsc;
 
 use crate::calls::{CallEntry, SipCommand};
 use crate::engine::{now, Inner, Shared};
-use crate::offer::{media_ip, MediaPlan};
+use crate::offer::MediaPlan;
 use crate::sip_link::drive_call;
 
 impl Shared {
@@ -63,17 +63,13 @@ pub(crate) fn ring(inner: &mut Inner, call_id: CallId, alert: Alert) {
 
 /// Answer: our SDP answer to the caller's offer, in a 200 OK.
 pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
-    let ip = inner
-        .config
-        .sip
-        .as_ref()
-        .map_or(std::net::Ipv4Addr::UNSPECIFIED.into(), |s| s.ua.bind.ip());
+    let ip = inner.config.media_ip();
     let now = now();
     let audio = inner.config.audio.clone();
     let Some(call) = inner.calls.get_mut(call_id) else {
         return;
     };
-    let mut plan = MediaPlan::new(media_ip(ip, None), call_id.0 ^ now.0);
+    let mut plan = MediaPlan::new(ip, call_id.0 ^ now.0);
     let sdp = match call.remote_offer.take() {
         Some(offer) => match plan.answer(&offer) {
             Ok(answer) => answer,

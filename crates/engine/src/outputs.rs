@@ -13,7 +13,7 @@ use wire::{CallState, CallbackWindowView};
 use crate::calls::SipCommand;
 use crate::engine::{Inner, Shared};
 use crate::inbound;
-use crate::offer::{media_ip, MediaPlan};
+use crate::offer::MediaPlan;
 use crate::sip_link::Invite;
 use media::sdp::Direction;
 
@@ -194,14 +194,7 @@ impl Shared {
             Target::Emergency(kind) => kind.dialled().to_owned(),
             Target::Number(n) => n.as_str().to_owned(),
         };
-        let (bind, toward) = inner
-            .config
-            .sip
-            .as_ref()
-            .map_or((std::net::Ipv4Addr::UNSPECIFIED.into(), None), |s| {
-                (s.ua.bind.ip(), s.ua.outbound_proxy)
-            });
-        let mut plan = MediaPlan::new(media_ip(bind, toward), call_id.0 ^ now.0);
+        let mut plan = MediaPlan::new(inner.config.media_ip(), call_id.0 ^ now.0);
         let sdp_offer = plan.offer(Direction::SendRecv);
         let extras = match &emergency {
             // A held lease, else the fallback: the INVITE never waits for a lease (E2,
