@@ -4,7 +4,14 @@
 //! Main types: [`Display`] (an Xvfb server of the test's own), [`Driver`] (a
 //! WebKitWebDriver process), [`App`] (one WebDriver session = one run of the app).
 //! Everything is torn down on drop, so a failing test leaves no process behind.
+//!
+//! The web console is tested in Chromium instead: [`chromium::Browser`] (headless
+//! Chromium under its own chromedriver), [`backoffice::BackOffice`] (the real service on
+//! a fresh database) and [`console::Console`], the two together.
 
+pub mod backoffice;
+pub mod chromium;
+pub mod console;
 mod display;
 mod driver;
 
@@ -38,6 +45,11 @@ pub fn app_binary() -> anyhow::Result<PathBuf> {
         bin.display()
     );
     Ok(bin)
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
 /// Where a test's screenshots go (`artifacts/e2e/`, ignored by git).
