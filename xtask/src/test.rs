@@ -76,7 +76,10 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             }
             "e2e" => {
                 exec::step("build the app", exec::cargo(&["build", "-p", "softphone"]))?;
-                exec::step("build the back office", exec::cargo(&["build", "-p", "backoffice"]))?;
+                exec::step(
+                    "build the back office",
+                    exec::cargo(&["build", "-p", "backoffice"]),
+                )?;
                 let cmd = isolated(exec::cargo(&["test", "-p", "system-tests"]));
                 Some(counted(
                     "end-to-end tests (app under Xvfb via WebDriver)",

@@ -31,7 +31,14 @@ pub fn backoffice_binary() -> anyhow::Result<PathBuf> {
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
     let out = Command::new(cargo)
-        .args(["build", "-p", "backoffice", "--bin", "backoffice", "--message-format=json"])
+        .args([
+            "build",
+            "-p",
+            "backoffice",
+            "--bin",
+            "backoffice",
+            "--message-format=json",
+        ])
         .current_dir(crate::workspace_root())
         .stderr(Stdio::inherit())
         .output()
@@ -85,9 +92,16 @@ impl BackOffice {
         // `init` makes the administrator; the supervisor and the agent are added through
         // the service's own library, on the same database, before it is served.
         let store = Store::connect(&url).await?;
-        let bo = Backoffice::new(store.clone(), Arc::new(SystemClock), Arc::new(BuiltinSupplier::new()));
-        bo.create_user(ACCOUNT, SUPERVISOR, PASSWORD, Role::Supervisor).await?;
-        let agent = bo.create_user(ACCOUNT, AGENT, PASSWORD, Role::Agent).await?;
+        let bo = Backoffice::new(
+            store.clone(),
+            Arc::new(SystemClock),
+            Arc::new(BuiltinSupplier::new()),
+        );
+        bo.create_user(ACCOUNT, SUPERVISOR, PASSWORD, Role::Supervisor)
+            .await?;
+        let agent = bo
+            .create_user(ACCOUNT, AGENT, PASSWORD, Role::Agent)
+            .await?;
         store.close().await;
 
         let port = crate::free_port()?;
@@ -113,9 +127,15 @@ impl BackOffice {
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = bo.child.try_wait()? {
-                bail!("backoffice serve exited ({status}); see {}", log_path.display());
+                bail!(
+                    "backoffice serve exited ({status}); see {}",
+                    log_path.display()
+                );
             }
-            anyhow::ensure!(Instant::now() < deadline, "backoffice did not listen within 20 s");
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "backoffice did not listen within 20 s"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Ok(bo)
@@ -131,21 +151,42 @@ impl BackOffice {
     }
 
     /// One API call: `(status, JSON body or Null)`.
-    pub fn api(&self, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> anyhow::Result<(u16, Value)> {
+    pub fn api(
+        &self,
+        method: &str,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&Value>,
+    ) -> anyhow::Result<(u16, Value)> {
         http(self.port, method, &format!("/api/v1{path}"), token, body)
     }
 
     /// Signs `username` in through the API and returns the token.
     pub fn token(&self, username: &str) -> anyhow::Result<String> {
-        let (status, v) = self.api("POST", "/sign-in", None, Some(&json!({"username": username, "password": PASSWORD})))?;
+        let (status, v) = self.api(
+            "POST",
+            "/sign-in",
+            None,
+            Some(&json!({"username": username, "password": PASSWORD})),
+        )?;
         anyhow::ensure!(status == 200, "sign-in of {username}: {status} {v}");
         Ok(v["token"].as_str().context("no token")?.to_owned())
     }
 
     /// Orders `count` numbers of area code 206 as `product_type` and waits until they are
     /// in the inventory (the worker completes orders every second).
-    pub async fn provisioned(&self, admin: &str, product_type: &str, count: usize) -> anyhow::Result<Vec<String>> {
-        let (s, found) = self.api("GET", &format!("/numbers/search?country=US&area_code=206&limit={count}"), Some(admin), None)?;
+    pub async fn provisioned(
+        &self,
+        admin: &str,
+        product_type: &str,
+        count: usize,
+    ) -> anyhow::Result<Vec<String>> {
+        let (s, found) = self.api(
+            "GET",
+            &format!("/numbers/search?country=US&area_code=206&limit={count}"),
+            Some(admin),
+            None,
+        )?;
         anyhow::ensure!(s == 200, "search: {s} {found}");
         let numbers: Vec<String> = found
             .as_array()
@@ -153,20 +194,34 @@ impl BackOffice {
             .iter()
             .filter_map(|n| n["e164"].as_str().map(str::to_owned))
             .collect();
-        anyhow::ensure!(numbers.len() == count, "only {} numbers found", numbers.len());
-        let (s, order) = self.api("POST", "/orders", Some(admin), Some(&json!({"product_type": product_type, "numbers": numbers})))?;
+        anyhow::ensure!(
+            numbers.len() == count,
+            "only {} numbers found",
+            numbers.len()
+        );
+        let (s, order) = self.api(
+            "POST",
+            "/orders",
+            Some(admin),
+            Some(&json!({"product_type": product_type, "numbers": numbers})),
+        )?;
         anyhow::ensure!(s == 202, "order: {s} {order}");
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             let (_, inv) = self.api("GET", "/numbers", Some(admin), None)?;
             let ready = numbers.iter().all(|n| {
-                inv.as_array()
-                    .is_some_and(|all| all.iter().any(|x| x["e164"] == n.as_str() && x["status"] == "Unassigned"))
+                inv.as_array().is_some_and(|all| {
+                    all.iter()
+                        .any(|x| x["e164"] == n.as_str() && x["status"] == "Unassigned")
+                })
             });
             if ready {
                 return Ok(numbers);
             }
-            anyhow::ensure!(Instant::now() < deadline, "ordered numbers never reached the inventory: {inv}");
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "ordered numbers never reached the inventory: {inv}"
+            );
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
     }
@@ -176,7 +231,10 @@ impl Drop for BackOffice {
     fn drop(&mut self) {
         // SIGTERM by its own pid: the service shuts down gracefully and closes the database.
         if let Some(pid) = i32::try_from(self.child.id()).ok().filter(|p| *p > 1) {
-            let _ = nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::Signal::SIGTERM);
+            let _ = nix::sys::signal::kill(
+                nix::unistd::Pid::from_raw(pid),
+                nix::sys::signal::Signal::SIGTERM,
+            );
         }
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
@@ -191,7 +249,13 @@ impl Drop for BackOffice {
 }
 
 /// A minimal HTTP/1.1 client over loopback (one request per connection).
-fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&Value>) -> anyhow::Result<(u16, Value)> {
+fn http(
+    port: u16,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&Value>,
+) -> anyhow::Result<(u16, Value)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port))?;
     stream.set_read_timeout(Some(Duration::from_secs(20)))?;
     let body = body.map(Value::to_string).unwrap_or_default();
@@ -214,8 +278,14 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&
         .nth(1)
         .and_then(|s| s.parse().ok())
         .context("no HTTP status")?;
-    let chunked = head.to_ascii_lowercase().contains("transfer-encoding: chunked");
-    let payload = if chunked { dechunk(rest) } else { rest.to_owned() };
+    let chunked = head
+        .to_ascii_lowercase()
+        .contains("transfer-encoding: chunked");
+    let payload = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_owned()
+    };
     let value = if payload.trim().is_empty() {
         Value::Null
     } else {
@@ -227,7 +297,9 @@ fn http(port: u16, method: &str, path: &str, token: Option<&str>, body: Option<&
 fn dechunk(mut rest: &str) -> String {
     let mut out = String::new();
     while let Some((size, tail)) = rest.split_once("\r\n") {
-        let Ok(n) = usize::from_str_radix(size.trim(), 16) else { break };
+        let Ok(n) = usize::from_str_radix(size.trim(), 16) else {
+            break;
+        };
         if n == 0 || tail.len() < n {
             break;
         }

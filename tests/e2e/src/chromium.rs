@@ -48,7 +48,10 @@ impl ChromeDriver {
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Some(status) = driver.child.try_wait()? {
-                bail!("chromedriver exited at once ({status}); see {}", log_path.display());
+                bail!(
+                    "chromedriver exited at once ({status}); see {}",
+                    log_path.display()
+                );
             }
             if Instant::now() > deadline {
                 bail!("chromedriver did not listen on port {port} within 20 s");
@@ -150,21 +153,30 @@ impl Browser {
     pub async fn gone(&self, id: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + UI_TIMEOUT;
         while self.has_testid(id).await? {
-            anyhow::ensure!(Instant::now() < deadline, "{id} still shown after {UI_TIMEOUT:?}");
+            anyhow::ensure!(
+                Instant::now() < deadline,
+                "{id} still shown after {UI_TIMEOUT:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         Ok(())
     }
 
     pub async fn click(&self, id: &str) -> anyhow::Result<()> {
-        self.testid(id).await?.click().await.with_context(|| format!("click {id}"))
+        self.testid(id)
+            .await?
+            .click()
+            .await
+            .with_context(|| format!("click {id}"))
     }
 
     /// Clears the field `id` and types `text` into it.
     pub async fn fill(&self, id: &str, text: &str) -> anyhow::Result<()> {
         let el = self.testid(id).await?;
         el.clear().await.with_context(|| format!("clear {id}"))?;
-        el.send_keys(text).await.with_context(|| format!("type into {id}"))
+        el.send_keys(text)
+            .await
+            .with_context(|| format!("type into {id}"))
     }
 
     pub async fn select(&self, id: &str, value: &str) -> anyhow::Result<()> {
@@ -183,7 +195,11 @@ impl Browser {
     pub async fn wait_text(&self, id: &str, ok: impl Fn(&str) -> bool) -> anyhow::Result<String> {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
-            let last = match self.client.find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await {
+            let last = match self
+                .client
+                .find(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+                .await
+            {
                 Ok(el) => el.text().await.unwrap_or_default(),
                 Err(_) => String::new(),
             };
@@ -201,7 +217,11 @@ impl Browser {
     pub async fn wait_attr(&self, id: &str, attr: &str, want: &str) -> anyhow::Result<()> {
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
-            let value = match self.client.find(Locator::Css(&format!("[data-testid=\"{id}\"]"))).await {
+            let value = match self
+                .client
+                .find(Locator::Css(&format!("[data-testid=\"{id}\"]")))
+                .await
+            {
                 Ok(el) => el.attr(attr).await.ok().flatten(),
                 Err(_) => None,
             };

@@ -29,7 +29,8 @@ impl Console {
     pub async fn sign_in(&self, username: &str) -> anyhow::Result<()> {
         let b = &self.browser;
         b.fill("sign-in-username", username).await?;
-        b.fill("sign-in-password", crate::backoffice::PASSWORD).await?;
+        b.fill("sign-in-password", crate::backoffice::PASSWORD)
+            .await?;
         b.click("sign-in-submit").await?;
         b.testid("console-ready").await?;
         Ok(())
@@ -44,7 +45,9 @@ impl Console {
 
     /// Saves `artifacts/e2e/<test>-<step>.png`.
     pub async fn step(&self, step: &str) -> anyhow::Result<()> {
-        self.browser.screenshot(&format!("{}-{step}", self.name)).await?;
+        self.browser
+            .screenshot(&format!("{}-{step}", self.name))
+            .await?;
         Ok(())
     }
 

@@ -49,7 +49,9 @@ pub fn app_binary() -> anyhow::Result<PathBuf> {
 
 /// A loopback port nobody listens on right now.
 pub fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Where a test's screenshots go (`artifacts/e2e/`, ignored by git).

@@ -36,7 +36,9 @@ async fn provision_searches_orders_and_lists_orders_and_pending_n3_n4() -> anyho
     // A bad area code is refused next to its field, naming the rule.
     b.fill("search-area-code", "12").await?;
     b.click("search-submit").await?;
-    let err = b.wait_text("search-error-area_code", |t| !t.is_empty()).await?;
+    let err = b
+        .wait_text("search-error-area_code", |t| !t.is_empty())
+        .await?;
     assert!(err.contains("area_code") && err.contains("N3"), "{err}");
 
     // City and state.
@@ -47,29 +49,40 @@ async fn provision_searches_orders_and_lists_orders_and_pending_n3_n4() -> anyho
     b.testid("search-results").await?;
     assert!(!b.has_testid("search-error-area_code").await?);
     let sf = listed(&c, "search-result-").await?;
-    assert!(!sf.is_empty() && sf.iter().all(|n| n.starts_with("+1415")), "{sf:?}");
+    assert!(
+        !sf.is_empty() && sf.iter().all(|n| n.starts_with("+1415")),
+        "{sf:?}"
+    );
 
     // Toll-free prefix.
     b.fill("search-city", "").await?;
     b.fill("search-state", "").await?;
     b.select("search-toll-free", "800").await?;
     b.click("search-submit").await?;
-    b.wait_text("search-results", |t| t.contains("+1800")).await?;
+    b.wait_text("search-results", |t| t.contains("+1800"))
+        .await?;
     let tf = listed(&c, "search-result-").await?;
-    assert!(!tf.is_empty() && tf.iter().all(|n| n.starts_with("+1800")), "{tf:?}");
+    assert!(
+        !tf.is_empty() && tf.iter().all(|n| n.starts_with("+1800")),
+        "{tf:?}"
+    );
 
     // Area code, then provision two as Voice Connector numbers.
     b.select("search-toll-free", "").await?;
     b.fill("search-area-code", "206").await?;
     b.click("search-submit").await?;
-    b.wait_text("search-results", |t| t.contains("+1206")).await?;
+    b.wait_text("search-results", |t| t.contains("+1206"))
+        .await?;
     let found = listed(&c, "search-result-").await?;
     let chosen = &found[..2];
     for n in chosen {
         b.click(&format!("search-select-{n}")).await?;
     }
     b.click("provision-type-VoiceConnector").await?;
-    b.wait_text("provision-submit", |t| t.contains("Provision 2 as Voice Connector")).await?;
+    b.wait_text("provision-submit", |t| {
+        t.contains("Provision 2 as Voice Connector")
+    })
+    .await?;
     c.step("selected").await?;
     b.click("provision-submit").await?;
     let order = b
@@ -83,16 +96,32 @@ async fn provision_searches_orders_and_lists_orders_and_pending_n3_n4() -> anyho
     // Orders and Pending, then the inventory.
     b.click("provision-to-orders").await?;
     b.testid("page-orders").await?;
-    b.wait_attr(&format!("order-status-{order}"), "data-status", "Successful").await?;
+    b.wait_attr(
+        &format!("order-status-{order}"),
+        "data-status",
+        "Successful",
+    )
+    .await?;
     for n in chosen {
-        b.wait_attr(&format!("order-number-{n}"), "data-status", "Successful").await?;
+        b.wait_attr(&format!("order-number-{n}"), "data-status", "Successful")
+            .await?;
     }
     b.testid("pending-empty").await?;
     c.step("orders").await?;
     c.open("inventory").await?;
     for n in chosen {
-        b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Unassigned").await?;
-        b.wait_attr(&format!("inventory-type-{n}"), "data-type", "VoiceConnector").await?;
+        b.wait_attr(
+            &format!("inventory-status-{n}"),
+            "data-status",
+            "Unassigned",
+        )
+        .await?;
+        b.wait_attr(
+            &format!("inventory-type-{n}"),
+            "data-type",
+            "VoiceConnector",
+        )
+        .await?;
     }
     c.close().await
 }
@@ -105,18 +134,27 @@ async fn port_in_takes_a_letter_per_carrier_and_a_foc_date_n6() -> anyhow::Resul
     b.fill("port-numbers", "+12065550123, Old Telecom").await?;
     b.fill("port-loa-0-name", "Pat Example").await?;
     b.fill("port-loa-0-btn", "555").await?;
-    b.fill("port-loa-0-address", "1 Main St, Seattle WA").await?;
+    b.fill("port-loa-0-address", "1 Main St, Seattle WA")
+        .await?;
     b.click("port-submit").await?;
     // The letter's billing number is refused by the API, shown with the letters.
     let err = b.wait_text("port-error-loas", |t| !t.is_empty()).await?;
-    assert!(err.contains("billing_telephone_number") && err.contains("N6"), "{err}");
+    assert!(
+        err.contains("billing_telephone_number") && err.contains("N6"),
+        "{err}"
+    );
 
     // Without the account number the request waits for documents.
     b.fill("port-loa-0-btn", "+12065550123").await?;
     b.click("port-submit").await?;
     let created = b.testid("port-created").await?;
     let id = created.attr("data-id").await?.unwrap_or_default();
-    b.wait_attr(&format!("port-state-{id}"), "data-state", "PendingDocuments").await?;
+    b.wait_attr(
+        &format!("port-state-{id}"),
+        "data-state",
+        "PendingDocuments",
+    )
+    .await?;
     let state = b.text(&format!("port-state-{id}")).await?;
     assert!(state.contains("account_number"), "{state}");
 
@@ -124,7 +162,8 @@ async fn port_in_takes_a_letter_per_carrier_and_a_foc_date_n6() -> anyhow::Resul
     b.testid("port-detail").await?;
     b.fill("port-edit-loa-0-account", "ACCT-778").await?;
     b.click("port-edit-loa-0-save").await?;
-    b.wait_attr(&format!("port-state-{id}"), "data-state", "Submitted").await?;
+    b.wait_attr(&format!("port-state-{id}"), "data-state", "Submitted")
+        .await?;
 
     // The carrier gives a firm order commitment date (typed as the date field's segments).
     let foc = b.testid("port-foc-input").await?;
@@ -132,7 +171,12 @@ async fn port_in_takes_a_letter_per_carrier_and_a_foc_date_n6() -> anyhow::Resul
     foc.send_keys("0230PM").await?;
     c.step("foc-typed").await?;
     b.click("port-foc-submit").await?;
-    b.wait_attr(&format!("port-state-{id}"), "data-state", "FirmOrderCommitment").await?;
+    b.wait_attr(
+        &format!("port-state-{id}"),
+        "data-state",
+        "FirmOrderCommitment",
+    )
+    .await?;
     let when = b.text(&format!("port-foc-{id}")).await?;
     assert_eq!(when, "2030-12-31 14:30:00 UTC");
     c.step("foc").await?;
@@ -142,7 +186,10 @@ async fn port_in_takes_a_letter_per_carrier_and_a_foc_date_n6() -> anyhow::Resul
 #[tokio::test]
 async fn assign_a_business_calling_number_to_a_user_n7() -> anyhow::Result<()> {
     let (c, token) = admin_console("console_assign_user").await?;
-    let n = c.bo.provisioned(&token, "BusinessCalling", 1).await?.remove(0);
+    let n =
+        c.bo.provisioned(&token, "BusinessCalling", 1)
+            .await?
+            .remove(0);
     let b = &c.browser;
     c.open("inventory").await?;
     b.click(&format!("inventory-select-{n}")).await?;
@@ -153,7 +200,8 @@ async fn assign_a_business_calling_number_to_a_user_n7() -> anyhow::Result<()> {
     assert!(b.has_testid("assign-panel").await?);
     b.fill("assign-user", &c.bo.agent_id).await?;
     b.click("assign-submit").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned").await?;
+    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned")
+        .await?;
     let who = b.text(&format!("inventory-assignee-{n}")).await?;
     assert!(who.contains(&c.bo.agent_id), "{who}");
     c.close().await
@@ -167,38 +215,64 @@ async fn assign_voice_connector_numbers_to_a_voice_connector_n7() -> anyhow::Res
         "termination": {"enabled": false, "default_caller": null},
         "origination": {"enabled": false}
     });
-    let (s, vc) = c.bo.api("POST", "/voice-connectors", Some(&token), Some(&settings))?;
+    let (s, vc) =
+        c.bo.api("POST", "/voice-connectors", Some(&token), Some(&settings))?;
     assert_eq!(s, 201, "{vc}");
     let vc_id = vc["id"].as_str().unwrap_or_default().to_owned();
-    let n = c.bo.provisioned(&token, "VoiceConnector", 1).await?.remove(0);
+    let n =
+        c.bo.provisioned(&token, "VoiceConnector", 1)
+            .await?
+            .remove(0);
     let b = &c.browser;
     c.open("inventory").await?;
     b.click(&format!("inventory-select-{n}")).await?;
     b.click("inventory-assign").await?;
     b.select("assign-connector", &vc_id).await?;
     b.click("assign-submit").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned").await?;
-    b.wait_text(&format!("inventory-assignee-{n}"), |t| t == "Voice connector Main trunk").await?;
+    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned")
+        .await?;
+    b.wait_text(&format!("inventory-assignee-{n}"), |t| {
+        t == "Voice connector Main trunk"
+    })
+    .await?;
     c.close().await
 }
 
 #[tokio::test]
 async fn unassign_returns_a_number_to_unassigned_after_confirmation_n7() -> anyhow::Result<()> {
     let (c, token) = admin_console("console_unassign").await?;
-    let n = c.bo.provisioned(&token, "BusinessCalling", 1).await?.remove(0);
-    let (s, v) = c.bo.api("POST", &format!("/numbers/{}/assign", n.replace('+', "%2B")), Some(&token), Some(&json!({"user_id": c.bo.agent_id})))?;
+    let n =
+        c.bo.provisioned(&token, "BusinessCalling", 1)
+            .await?
+            .remove(0);
+    let (s, v) = c.bo.api(
+        "POST",
+        &format!("/numbers/{}/assign", n.replace('+', "%2B")),
+        Some(&token),
+        Some(&json!({"user_id": c.bo.agent_id})),
+    )?;
     assert_eq!(s, 200, "{v}");
     let b = &c.browser;
     c.open("inventory").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned").await?;
+    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned")
+        .await?;
     b.click(&format!("inventory-select-{n}")).await?;
     b.click("inventory-unassign").await?;
     let submit = b.testid("unassign-submit").await?;
-    assert!(!submit.is_enabled().await?, "unassign before the check box is ticked");
+    assert!(
+        !submit.is_enabled().await?,
+        "unassign before the check box is ticked"
+    );
     b.click("unassign-confirm").await?;
     b.click("unassign-submit").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Unassigned").await?;
-    b.wait_text("inventory-message", |t| t.contains("unassigned")).await?;
+    b.wait_attr(
+        &format!("inventory-status-{n}"),
+        "data-status",
+        "Unassigned",
+    )
+    .await?;
+    b.wait_text("inventory-message", |t| t.contains("unassigned"))
+        .await?;
     assert_eq!(b.text(&format!("inventory-assignee-{n}")).await?, "—");
     c.close().await
 }
@@ -208,11 +282,17 @@ async fn inventory_details_show_assignee_permissions_and_history_n8() -> anyhow:
     let (c, token) = admin_console("console_details").await?;
     let numbers = c.bo.provisioned(&token, "BusinessCalling", 3).await?;
     let n = &numbers[0];
-    let (s, v) = c.bo.api("POST", &format!("/numbers/{}/assign", n.replace('+', "%2B")), Some(&token), Some(&json!({"user_id": c.bo.agent_id})))?;
+    let (s, v) = c.bo.api(
+        "POST",
+        &format!("/numbers/{}/assign", n.replace('+', "%2B")),
+        Some(&token),
+        Some(&json!({"user_id": c.bo.agent_id})),
+    )?;
     assert_eq!(s, 200, "{v}");
     let b = &c.browser;
     c.open("inventory").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned").await?;
+    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Assigned")
+        .await?;
     b.click(&format!("inventory-select-{n}")).await?;
     b.click("inventory-view-details").await?;
     b.wait_text("details-status", |t| t == "Assigned").await?;
@@ -220,11 +300,17 @@ async fn inventory_details_show_assignee_permissions_and_history_n8() -> anyhow:
     assert!(b.text("details-assignee").await?.contains(&c.bo.agent_id));
     let calling = b.text("details-calling").await?;
     let sms = b.text("details-sms").await?;
-    assert!(["Enabled", "Not enabled"].contains(&calling.as_str()), "{calling}");
+    assert!(
+        ["Enabled", "Not enabled"].contains(&calling.as_str()),
+        "{calling}"
+    );
     assert!(["Enabled", "Not enabled"].contains(&sms.as_str()), "{sms}");
     assert_eq!(b.text("details-callback-pool").await?, "Not a member");
     let history = b.text("details-history").await?;
-    assert!(history.contains("→ Unassigned") && history.contains("→ Assigned"), "{history}");
+    assert!(
+        history.contains("→ Unassigned") && history.contains("→ Assigned"),
+        "{history}"
+    );
     assert!(history.contains(&format!("user:{ADMIN}")), "{history}");
     c.browser.doc_screenshot("console-inventory").await?;
     c.close().await
@@ -235,18 +321,33 @@ async fn product_type_switches_only_unassigned_numbers_n9() -> anyhow::Result<()
     let (c, token) = admin_console("console_product_type").await?;
     let numbers = c.bo.provisioned(&token, "BusinessCalling", 3).await?;
     let assigned = &numbers[2];
-    let (s, v) = c.bo.api("POST", &format!("/numbers/{}/assign", assigned.replace('+', "%2B")), Some(&token), Some(&json!({"user_id": c.bo.agent_id})))?;
+    let (s, v) = c.bo.api(
+        "POST",
+        &format!("/numbers/{}/assign", assigned.replace('+', "%2B")),
+        Some(&token),
+        Some(&json!({"user_id": c.bo.agent_id})),
+    )?;
     assert_eq!(s, 200, "{v}");
     let b = &c.browser;
     c.open("inventory").await?;
-    b.wait_attr(&format!("inventory-status-{assigned}"), "data-status", "Assigned").await?;
+    b.wait_attr(
+        &format!("inventory-status-{assigned}"),
+        "data-status",
+        "Assigned",
+    )
+    .await?;
     for n in &numbers[..2] {
         b.click(&format!("inventory-select-{n}")).await?;
     }
     b.select("inventory-product-type", "VoiceConnector").await?;
     b.click("inventory-product-type-save").await?;
     for n in &numbers[..2] {
-        b.wait_attr(&format!("inventory-type-{n}"), "data-type", "VoiceConnector").await?;
+        b.wait_attr(
+            &format!("inventory-type-{n}"),
+            "data-type",
+            "VoiceConnector",
+        )
+        .await?;
     }
     // An assigned number cannot change type; the refusal says why and nothing changes.
     b.click(&format!("inventory-select-{assigned}")).await?;
@@ -254,7 +355,12 @@ async fn product_type_switches_only_unassigned_numbers_n9() -> anyhow::Result<()
     b.click("inventory-product-type-save").await?;
     let err = b.wait_text("product-type-error", |t| !t.is_empty()).await?;
     assert!(err.contains("N9"), "{err}");
-    b.wait_attr(&format!("inventory-type-{assigned}"), "data-type", "BusinessCalling").await?;
+    b.wait_attr(
+        &format!("inventory-type-{assigned}"),
+        "data-type",
+        "BusinessCalling",
+    )
+    .await?;
     c.close().await
 }
 
@@ -270,7 +376,8 @@ async fn delete_moves_unassigned_numbers_to_the_deletion_queue_n10() -> anyhow::
     b.click("inventory-delete").await?;
     b.click("delete-confirm").await?;
     b.click("delete-submit").await?;
-    b.wait_text("inventory-message", |t| t.contains("deletion queue")).await?;
+    b.wait_text("inventory-message", |t| t.contains("deletion queue"))
+        .await?;
     for n in &numbers {
         b.gone(&format!("inventory-row-{n}")).await?;
     }
@@ -287,17 +394,33 @@ async fn delete_moves_unassigned_numbers_to_the_deletion_queue_n10() -> anyhow::
 async fn restore_moves_deleted_numbers_back_to_the_inventory_n10() -> anyhow::Result<()> {
     let (c, token) = admin_console("console_restore").await?;
     let numbers = c.bo.provisioned(&token, "VoiceConnector", 1).await?;
-    let (s, v) = c.bo.api("POST", "/deletion-queue", Some(&token), Some(&json!({"numbers": numbers})))?;
+    let (s, v) = c.bo.api(
+        "POST",
+        "/deletion-queue",
+        Some(&token),
+        Some(&json!({"numbers": numbers})),
+    )?;
     assert_eq!(s, 200, "{v}");
     let n = &numbers[0];
     let b = &c.browser;
     c.open("deletion-queue").await?;
     b.click(&format!("queue-select-{n}")).await?;
     b.click("queue-restore").await?;
-    b.wait_text("queue-message", |t| t.contains("back to the inventory")).await?;
+    b.wait_text("queue-message", |t| t.contains("back to the inventory"))
+        .await?;
     b.testid("queue-empty").await?;
     c.open("inventory").await?;
-    b.wait_attr(&format!("inventory-status-{n}"), "data-status", "Unassigned").await?;
-    b.wait_attr(&format!("inventory-type-{n}"), "data-type", "VoiceConnector").await?;
+    b.wait_attr(
+        &format!("inventory-status-{n}"),
+        "data-status",
+        "Unassigned",
+    )
+    .await?;
+    b.wait_attr(
+        &format!("inventory-type-{n}"),
+        "data-type",
+        "VoiceConnector",
+    )
+    .await?;
     c.close().await
 }

@@ -34,7 +34,10 @@ pub fn default_console_dir() -> PathBuf {
 pub fn console_router(dir: PathBuf) -> Router {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/console/") }))
-        .route("/console", get(|| async { Redirect::temporary("/console/") }))
+        .route(
+            "/console",
+            get(|| async { Redirect::temporary("/console/") }),
+        )
         .route("/console/", get(entry))
         .route("/console/{*file}", get(file))
         .with_state(Arc::new(dir))
@@ -59,7 +62,11 @@ fn safe_relative(file: &str) -> Option<PathBuf> {
 }
 
 fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or_default() {
+    match path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+    {
         "html" => "text/html; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "css" => "text/css; charset=utf-8",
