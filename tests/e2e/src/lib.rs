@@ -5,7 +5,14 @@
 //! WebKitWebDriver process), [`App`] (one WebDriver session = one run of the app).
 //! [`sipp::Sipp`] is the far end of the app's calls. Everything is torn down on drop,
 //! so a failing test leaves no process behind.
+//!
+//! The web console is tested in Chromium instead: [`chromium::Browser`] (headless
+//! Chromium under its own chromedriver), [`backoffice::BackOffice`] (the real service on
+//! a fresh database) and [`console::Console`], the two together.
 
+pub mod backoffice;
+pub mod chromium;
+pub mod console;
 mod display;
 mod driver;
 pub mod sipp;
@@ -40,6 +47,13 @@ pub fn app_binary() -> anyhow::Result<PathBuf> {
         bin.display()
     );
     Ok(bin)
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> anyhow::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 /// Where a test's screenshots go (`artifacts/e2e/`, ignored by git).
