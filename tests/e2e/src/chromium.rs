@@ -170,11 +170,13 @@ impl Browser {
             .with_context(|| format!("click {id}"))
     }
 
-    /// Clears the field `id` and types `text` into it.
+    /// Empties the field `id` as a user does (select all, delete) and types `text`.
+    /// WebDriver's own clear fires no `input` event, so a bound value would keep the
+    /// old text while the screen shows an empty field.
     pub async fn fill(&self, id: &str, text: &str) -> anyhow::Result<()> {
+        const SELECT_ALL_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
         let el = self.testid(id).await?;
-        el.clear().await.with_context(|| format!("clear {id}"))?;
-        el.send_keys(text)
+        el.send_keys(&format!("{SELECT_ALL_DELETE}{text}"))
             .await
             .with_context(|| format!("type into {id}"))
     }
