@@ -86,9 +86,33 @@ impl SipLink {
         reports: Arc<dyn Reports>,
     ) -> mpsc::UnboundedSender<SipCommand> {
         let (commands, rx) = mpsc::unbounded_channel();
-        let ua = self.ua.clone();
         let domain = self.domain.clone().unwrap_or_default();
-        self.rt.spawn(run_call(invite, domain, ua, rx, reports));
+        let ready = match &*self.ua.borrow() {
+            UaSlot::Ready(ua) => Some(ua.clone()),
+            _ => None,
+        };
+        let Some(ua) = ready else {
+            // Still starting (or not there): a task waits for it and reports.
+            self.rt
+                .spawn(run_call(invite, domain, self.ua.clone(), rx, reports));
+            return commands;
+        };
+        // The user agent is up: the INVITE's transaction starts here, in the dial
+        // step, rather than from a task that first has to be scheduled. On a busy
+        // machine that wake-up was the largest part of the 911 dial's tail (E2).
+        let _runtime = self.rt.enter();
+        let call_id = invite.call_id;
+        match start(&ua, &invite, &domain) {
+            Ok(call) => {
+                self.rt.spawn(drive_call(call_id, call, rx, reports));
+            }
+            // Reported from a task: the caller holds the engine's lock, which the
+            // report takes.
+            Err(error) => {
+                self.rt
+                    .spawn(async move { reports.call_failed_to_start(call_id, error) });
+            }
+        }
         commands
     }
 }
@@ -201,19 +225,23 @@ async fn run_call(
         }
         UaSlot::Starting => unreachable!("waited until the user agent left Starting"),
     };
+    match start(&ua, &invite, &domain) {
+        Ok(call) => drive_call(call_id, call, commands, reports).await,
+        Err(error) => reports.call_failed_to_start(call_id, error),
+    }
+}
+
+/// Hands the INVITE to the transport; a refusal comes back in the agent's words.
+fn start(ua: &UserAgent, invite: &Invite, domain: &str) -> Result<Call, UiError> {
     let target = format!("sip:{}@{}", invite.user, domain);
-    let call = match ua.invite(&target, &invite.sdp_offer, invite.extras).await {
-        Ok(call) => call,
-        Err(e) => {
-            tracing::warn!(%call_id, error = %e, "INVITE could not be sent");
-            let error = UiError::new(
+    ua.start_invite(&target, &invite.sdp_offer, invite.extras.clone())
+        .map_err(|e| {
+            tracing::warn!(call_id = %invite.call_id, error = %e, "INVITE could not be sent");
+            UiError::new(
                 ErrorCode::Network,
                 format!("The call could not be sent: {e}"),
-            );
-            return reports.call_failed_to_start(call_id, error);
-        }
-    };
-    drive_call(call_id, call, commands, reports).await;
+            )
+        })
 }
 
 /// Runs one call until its last event: SIP news go to the engine, the engine's

@@ -209,6 +209,19 @@ impl UserAgent {
         sdp_offer: &str,
         extras: InviteExtras,
     ) -> Result<Call, SipUaError> {
+        self.start_invite(target, sdp_offer, extras)
+    }
+
+    /// [`UserAgent::invite`] without the `async`: the INVITE's transaction is started
+    /// on the caller's thread, so a caller that must not wait for a scheduler (the
+    /// engine's 911 dial step, E2) can start it in place. Must run inside a tokio
+    /// runtime context (`Handle::enter`), because the transaction runs as a task.
+    pub fn start_invite(
+        &self,
+        target: &str,
+        sdp_offer: &str,
+        extras: InviteExtras,
+    ) -> Result<Call, SipUaError> {
         let cfg = &self.inner.config;
         let target = transport::mark(target, cfg.transport);
         let callee =
