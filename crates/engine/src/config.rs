@@ -25,6 +25,8 @@ pub struct EngineConfig {
     /// The same address as one line, for the agent's screen.
     pub location_line: Option<String>,
     pub audio: AudioConfig,
+    /// The network's country check (E9).
+    pub geolocation: crate::geolocation::GeolocationConfig,
 }
 
 impl EngineConfig {
@@ -151,6 +153,7 @@ struct EmergencySection {
     /// Milliseconds the core waits for a callback lease before a fallback (E5).
     lease_budget_ms: Option<u64>,
     location: Option<AddressSection>,
+    geolocation: Option<crate::geolocation::GeolocationSection>,
 }
 
 #[derive(Deserialize)]
@@ -215,6 +218,9 @@ pub fn parse(text: &str) -> Result<EngineConfig, String> {
         }
         if let Some(ms) = em.lease_budget_ms {
             config.core.lease_budget = agent_core::Millis(ms);
+        }
+        if let Some(geo) = em.geolocation {
+            config.geolocation = geo.into_config()?;
         }
         config.location_line = em.location.as_ref().map(one_line);
         config.location = em.location.map(address);

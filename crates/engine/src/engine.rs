@@ -85,6 +85,11 @@ pub(crate) struct Inner {
     recordings: Vec<wire::RecordingView>,
     /// Inputs decided while carrying out outputs, fed to the core in the same step.
     pub(crate) follow_ups: VecDeque<Input>,
+    /// The latest location check handed to the core: the confirmed address and the
+    /// network's country (E9).
+    pub(crate) location: LocationCheck,
+    /// The geolocation's latest answer, for the readiness indicator's words.
+    pub(crate) country_fix: Option<location::CountryFix>,
 }
 
 pub(crate) fn now() -> Millis {
@@ -134,13 +139,14 @@ impl Engine {
         let sip_config = config.sip.clone();
         // The configured address is the dispatchable location (E9); the network's
         // country check comes from the geolocation provider, not from here.
-        let location = config.location_line.clone().map(|display| LocationCheck {
-            dispatchable: Some(Location {
+        let location = LocationCheck {
+            dispatchable: config.location_line.clone().map(|display| Location {
                 id: "configured".into(),
                 display,
             }),
             country: CountryCheck::Unknown,
-        });
+        };
+        let geolocation = config.geolocation.clone();
         let shared = Arc::new_cyclic(|me: &Weak<Shared>| {
             let reports: Arc<dyn Reports> = Arc::new(WeakReports(me.clone()));
             Shared {
@@ -158,6 +164,8 @@ impl Engine {
                     callback_window: None,
                     recordings: crate::recording::list(&dir),
                     follow_ups: VecDeque::new(),
+                    location: location.clone(),
+                    country_fix: None,
                 }),
                 views,
                 wake: Arc::new(Notify::new()),
@@ -173,11 +181,10 @@ impl Engine {
         shared.apply(Input::Tick).unwrap_or_else(|e| {
             tracing::error!(error = ?e, "the core refused its first tick");
         });
-        if let Some(check) = location {
-            if let Err(e) = shared.apply(Input::LocationVerdict(check)) {
-                tracing::error!(error = ?e, "the core refused the configured location");
-            }
+        if let Err(e) = shared.apply(Input::LocationVerdict(location)) {
+            tracing::error!(error = ?e, "the core refused the configured location");
         }
+        crate::geolocation::spawn(Arc::downgrade(&shared), &rt, geolocation);
         // The phonenumber crate loads its metadata on first use (about 190 ms, see the
         // policy core's benchmark): pay that now, not on the agent's first dial.
         rt.spawn_blocking(|| {
@@ -467,6 +474,11 @@ impl Inner {
             callback_window: self.callback_window.clone(),
             recordings: self.recordings.clone(),
             config_problem: self.config_problem.clone(),
+            readiness: crate::geolocation::readiness_view(
+                &self.core.readiness(),
+                &self.location,
+                self.country_fix.as_ref(),
+            ),
         }
     }
 }

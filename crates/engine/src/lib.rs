@@ -17,6 +17,7 @@ mod calls;
 pub mod config;
 mod convert;
 mod engine;
+mod geolocation;
 mod history;
 mod inbound;
 mod offer;
@@ -27,6 +28,7 @@ mod store;
 
 pub use config::EngineConfig;
 pub use engine::{Engine, EngineOptions};
+pub use geolocation::GeolocationConfig;
 pub use history::HISTORY_FILE;
 pub use recording::RECORDINGS_DIR;
 pub use store::{StateStore, StoreError};

@@ -3,7 +3,10 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::{CallView, CallbackWindowView, HistoryEntry, RecordingView, RegistrationView, UiError};
+use crate::{
+    CallView, CallbackWindowView, HistoryEntry, ReadinessView, RecordingView, RegistrationView,
+    UiError,
+};
 
 /// The agent's presence status.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -38,4 +41,6 @@ pub struct AgentView {
     pub callback_window: Option<CallbackWindowView>,
     /// A problem with the configuration file; the app runs with what it could read.
     pub config_problem: Option<UiError>,
+    /// The emergency-readiness indicator (E9).
+    pub readiness: ReadinessView,
 }

@@ -12,6 +12,7 @@
 mod agent;
 mod call;
 mod error;
+mod readiness;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
@@ -20,6 +21,7 @@ pub use call::{
     RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
+pub use readiness::{CountryStatus, ReadinessView};
 
 use ts_rs::{Config, TS};
 
@@ -47,6 +49,8 @@ pub fn typescript_bindings() -> String {
         RecordingView::decl(&cfg),
         AudioDeviceView::decl(&cfg),
         AudioDevicesView::decl(&cfg),
+        CountryStatus::decl(&cfg),
+        ReadinessView::decl(&cfg),
         AgentView::decl(&cfg),
     ];
     let mut out = String::from(

@@ -113,6 +113,34 @@ export type AudioDevicesView = { inputs: Array<AudioDeviceView>, outputs: Array<
  */
 problem: string | null, };
 
+export type CountryStatus = "UsOrPuertoRico" | "Outside" | "Unknown";
+
+export type ReadinessView = { 
+/**
+ * Everything in order.
+ */
+ready: boolean, 
+/**
+ * The agent confirmed a dispatchable address.
+ */
+locationConfirmed: boolean, countryStatus: CountryStatus, 
+/**
+ * ISO 3166-1 alpha-2, when known.
+ */
+country: string | null, 
+/**
+ * Where the country came from, in words ("from the geolocation service", ...).
+ */
+countrySource: string, 
+/**
+ * The tenant's `refuse` policy applies: 911 would be refused right now.
+ */
+callsRefused: boolean, 
+/**
+ * One sentence per failing part, saying what to do; empty when ready.
+ */
+problems: Array<string>, };
+
 export type AgentView = { presence: Presence, 
 /**
  * True while the policy core forbids presence changes (an emergency call).
@@ -145,4 +173,8 @@ callbackWindow: CallbackWindowView | null,
 /**
  * A problem with the configuration file; the app runs with what it could read.
  */
-configProblem: UiError | null, };
+configProblem: UiError | null, 
+/**
+ * The emergency-readiness indicator (E9).
+ */
+readiness: ReadinessView, };

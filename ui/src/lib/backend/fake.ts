@@ -18,6 +18,15 @@ export function agentView(overrides: Partial<AgentView> = {}): AgentView {
     recordings: [],
     callbackWindow: null,
     configProblem: null,
+    readiness: {
+      ready: true,
+      locationConfirmed: true,
+      countryStatus: 'UsOrPuertoRico',
+      country: 'US',
+      countrySource: 'from the geolocation service',
+      callsRefused: false,
+      problems: [],
+    },
     ...overrides,
   };
 }

@@ -1,0 +1,51 @@
+//! The emergency-readiness indicator (E9): always in view, so a problem is seen before
+//! a crisis rather than during one.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What the country check found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+pub enum CountryStatus {
+    /// The United States or Puerto Rico: the check passes.
+    UsOrPuertoRico,
+    /// Verified by the geolocation service to be elsewhere.
+    Outside,
+    /// Not known yet, or nobody could tell.
+    Unknown,
+}
+
+/// The emergency-readiness indicator's content.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct ReadinessView {
+    /// Everything in order.
+    pub ready: bool,
+    /// The agent confirmed a dispatchable address.
+    pub location_confirmed: bool,
+    pub country_status: CountryStatus,
+    /// ISO 3166-1 alpha-2, when known.
+    pub country: Option<String>,
+    /// Where the country came from, in words ("from the geolocation service", ...).
+    pub country_source: String,
+    /// The tenant's `refuse` policy applies: 911 would be refused right now.
+    pub calls_refused: bool,
+    /// One sentence per failing part, saying what to do; empty when ready.
+    pub problems: Vec<String>,
+}
+
+impl Default for ReadinessView {
+    /// Before the first check: nothing known, nothing refused.
+    fn default() -> Self {
+        ReadinessView {
+            ready: false,
+            location_confirmed: false,
+            country_status: CountryStatus::Unknown,
+            country: None,
+            country_source: "not checked yet".into(),
+            calls_refused: false,
+            problems: vec!["The network's country is being checked.".into()],
+        }
+    }
+}
