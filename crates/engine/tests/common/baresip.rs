@@ -176,23 +176,32 @@ pub fn first_channel(path: &Path) -> (u32, Vec<i16>) {
     if let Ok(w) = wav::read(&bytes) {
         return (w.sample_rate, w.samples);
     }
-    samples_to_end(&bytes)
+    samples_to_end(&bytes, 0)
 }
 
 /// First channel of a 16-bit WAV still being written: everything after the `data`
 /// chunk's start, whatever the header says (a running writer has not fixed it yet).
 pub fn first_channel_to_end(path: &Path) -> (u32, Vec<i16>) {
-    samples_to_end(&std::fs::read(path).expect("wav"))
+    samples_to_end(&std::fs::read(path).expect("wav"), 0)
 }
 
-fn samples_to_end(bytes: &[u8]) -> (u32, Vec<i16>) {
+/// First channel of a 16-bit WAV from the frame at byte `from` of the file (the
+/// file's length at some earlier moment) to the end: what was written since.
+pub fn first_channel_since(path: &Path, from: u64) -> (u32, Vec<i16>) {
+    samples_to_end(&std::fs::read(path).expect("wav"), from)
+}
+
+fn samples_to_end(bytes: &[u8], from: u64) -> (u32, Vec<i16>) {
     let find = |tag: &[u8]| bytes.windows(4).position(|w| w == tag).expect("chunk");
     let fmt = find(b"fmt ") + 8;
     let channels = usize::from(u16::from_le_bytes([bytes[fmt + 2], bytes[fmt + 3]]));
     let rate = u32::from_le_bytes(bytes[fmt + 4..fmt + 8].try_into().expect("rate"));
     let data = find(b"data") + 8;
-    let samples = bytes[data..]
-        .chunks_exact(2 * channels)
+    let frame = 2 * channels;
+    let from = usize::try_from(from).expect("offset").max(data);
+    let start = data + (from - data) / frame * frame;
+    let samples = bytes[start.min(bytes.len())..]
+        .chunks_exact(frame)
         .map(|c| i16::from_le_bytes([c[0], c[1]]))
         .collect();
     (rate, samples)

@@ -141,12 +141,30 @@ impl Linphonec {
     /// What linphonec recorded of the call (what it decoded from us). Its recorder
     /// writes the WAV header when the call ends: call this after the hang-up.
     pub async fn heard(&mut self) -> (u32, Vec<i16>) {
+        self.heard_since(0).await
+    }
+
+    /// How long linphonec's recording file is now, in bytes (0 before the call).
+    pub fn recorded_len(&self) -> u64 {
+        std::fs::metadata(self.path("heard.wav")).map_or(0, |m| m.len())
+    }
+
+    /// What linphonec recorded after its file was `from` bytes long (see
+    /// [`Linphonec::recorded_len`]). Its recorder writes the WAV header (same size as
+    /// the placeholder) when the call ends: call this after the hang-up.
+    pub async fn heard_since(&mut self, from: u64) -> (u32, Vec<i16>) {
         let path = self.path("heard.wav");
         let has_header = |p: &std::path::Path| {
             std::fs::read(p).is_ok_and(|b| b.windows(4).any(|w| w == b"fmt "))
         };
         self.wait("recording closed", |_| has_header(&path)).await;
-        super::baresip::first_channel(&path)
+        assert!(
+            self.recorded_len() >= from,
+            "linphonec's recording restarted: {} bytes, {from} before\n{}",
+            self.recorded_len(),
+            self.log()
+        );
+        super::baresip::first_channel_since(&path, from)
     }
 
     pub async fn stop(mut self) {
