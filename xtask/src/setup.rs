@@ -40,6 +40,8 @@ const TEST: &[&str] = &[
     "sip-tester",
     // baresip: the real SIP/RTP peer of media-net's interop tests (PCMU, Opus).
     "baresip",
+    // linphonec: the second real peer of the engine's call tests (audio both ways).
+    "linphone-cli",
     // xwininfo and import: the window test finds the app's window and photographs it.
     "x11-utils",
     "imagemagick",

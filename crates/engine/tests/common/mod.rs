@@ -3,6 +3,7 @@
 #![allow(dead_code)] // each test binary uses a different subset
 
 pub mod baresip;
+pub mod linphone;
 
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
