@@ -167,8 +167,8 @@ pub(crate) fn start_stream(
             let (Some(plan), Ok(stream)) = (call.media.as_mut(), started) else {
                 return;
             };
-            stream.set_muted(call.muted);
             plan.stream = Some(stream);
+            crate::outputs::silence_if_needed(&mut inner, call_id);
         }
         shared.published();
     });

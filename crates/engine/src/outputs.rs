@@ -39,10 +39,12 @@ impl Shared {
                 }
                 Output::HoldCall { call_id } => {
                     set_state(inner, call_id, CallState::OnHold);
+                    silence_if_needed(inner, call_id);
                     inbound::reinvite(inner, call_id, Direction::SendOnly);
                 }
                 Output::ResumeCall { call_id } => {
                     set_state(inner, call_id, CallState::Connected);
+                    silence_if_needed(inner, call_id);
                     inbound::reinvite(inner, call_id, Direction::SendRecv);
                 }
                 Output::Ring { call_id, alert, .. } => inbound::ring(inner, call_id, alert),
@@ -54,12 +56,8 @@ impl Shared {
                     if control == agent_core::Control::Mute {
                         if let Some(call) = inner.calls.get_mut(call_id) {
                             call.muted = !call.muted;
-                            if let Some(stream) =
-                                call.media.as_ref().and_then(|m| m.stream.as_ref())
-                            {
-                                stream.set_muted(call.muted);
-                            }
                         }
+                        silence_if_needed(inner, call_id);
                     } else if control == agent_core::Control::Transfer {
                         let call = inner.calls.get_mut(call_id);
                         if let Some(call) = call {
@@ -224,6 +222,18 @@ impl Shared {
             call.emergency = emergency.is_some();
             call.sip = Some(commands);
             call.media = Some(plan);
+        }
+    }
+}
+
+/// The microphone reaches the far end only on a connected, unmuted call. A held
+/// customer must not hear the agent: our hold offer is sendonly (RFC 3264 leaves the
+/// door open for music on hold), so the stream itself is muted: no audio packets, RTCP
+/// goes on, the RTP clock keeps running.
+pub(crate) fn silence_if_needed(inner: &mut Inner, call_id: CallId) {
+    if let Some(call) = inner.calls.get(call_id) {
+        if let Some(stream) = call.media.as_ref().and_then(|m| m.stream.as_ref()) {
+            stream.set_muted(call.muted || call.state == CallState::OnHold);
         }
     }
 }

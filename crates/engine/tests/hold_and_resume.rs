@@ -78,16 +78,18 @@ impl Agent {
     }
 
     /// Holds, lets what was in flight drain, and returns what we heard over the next
-    /// two seconds.
-    async fn hold_and_listen(&self) -> (u32, Vec<i16>) {
+    /// two seconds, with `peer_mark` (the peer's recording length) at both ends of them.
+    async fn hold_and_listen(&self, peer_mark: impl Fn() -> u64) -> ((u32, Vec<i16>), u64, u64) {
         self.engine
             .call_control(self.id, CallControl::Hold)
             .expect("hold");
         self.reach(CallState::OnHold, "the call is on hold").await;
         tokio::time::sleep(Duration::from_millis(1500)).await;
         let from = self.heard_len();
+        let peer_from = peer_mark();
         tokio::time::sleep(Duration::from_secs(2)).await;
-        self.heard_since(from)
+        let peer_to = peer_mark();
+        (self.heard_since(from), peer_from, peer_to)
     }
 
     /// Resumes; returns the speaker file's length once the resume is confirmed.
@@ -155,7 +157,7 @@ async fn hold_silences_baresip_and_resume_brings_its_audio_back_while_ours_keeps
         &baresip.log(),
     );
 
-    let held = agent.hold_and_listen().await;
+    let (held, _, _) = agent.hold_and_listen(|| 0).await;
     assert_quiet(&held, THEIR_TONE, &baresip.log());
 
     let from = agent.resume().await;
@@ -191,7 +193,7 @@ async fn hold_silences_baresip_and_resume_brings_its_audio_back_while_ours_keeps
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn after_hold_and_resume_linphonec_and_we_hear_each_other_again() {
+async fn on_hold_linphonec_hears_nothing_of_us_and_after_resume_both_hear_each_other() {
     let mut linphone = Linphonec::start().await;
     let agent = Agent::call(linphone.addr).await;
     tokio::time::sleep(Duration::from_secs(3)).await;
@@ -204,7 +206,8 @@ async fn after_hold_and_resume_linphonec_and_we_hear_each_other_again() {
         &linphone.log(),
     );
 
-    let held = agent.hold_and_listen().await;
+    let (held, peer_held_from, peer_held_to) =
+        agent.hold_and_listen(|| linphone.recorded_len()).await;
     assert_quiet(&held, LINPHONE_TONE, &linphone.log());
 
     let from = agent.resume().await;
@@ -223,6 +226,22 @@ async fn after_hold_and_resume_linphonec_and_we_hear_each_other_again() {
     // linphonec's recorder finishes its file at the hang-up.
     let (rate, theirs) = linphone.heard_since(theirs_from).await;
     let log = linphone.log();
+    // While held, the customer must not hear the agent: our side sends silence.
+    let (_, from_hold) = linphone.heard_since(peer_held_from).await;
+    let (_, after_hold) = linphone.heard_since(peer_held_to).await;
+    // linphonec writes what it decodes, so nothing (or silence) may be there; before
+    // the engine silenced held calls this span held a full 1000 Hz tone.
+    let while_held = &from_hold[..from_hold.len().saturating_sub(after_hold.len())];
+    let leaked = if while_held.is_empty() {
+        0.0
+    } else {
+        tone_ratio(while_held, rate, OUR_TONE)
+    };
+    assert!(
+        leaked < 0.2,
+        "on hold linphonec still heard our {OUR_TONE} Hz at {leaked:.2} over {} samples\n{log}",
+        while_held.len()
+    );
     let r = assert_tone(
         &theirs,
         rate,
