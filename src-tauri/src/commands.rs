@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use engine::Engine;
 use tauri::State;
-use wire::{AgentView, AudioDevicesView, CallControl, Presence, UiError};
+use wire::{AgentView, AudioDevicesView, CallControl, DispatchableAddress, Presence, UiError};
 
 #[tauri::command]
 pub fn agent_view(engine: State<'_, Arc<Engine>>) -> AgentView {
@@ -83,4 +83,17 @@ pub async fn set_audio_devices(
     tauri::async_runtime::spawn_blocking(move || engine.set_audio_devices(input, output))
         .await
         .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))
+}
+
+/// The agent confirmed or corrected the dispatchable address (E9); it is saved in the
+/// data folder, hence a blocking thread.
+#[tauri::command]
+pub async fn confirm_location(
+    engine: State<'_, Arc<Engine>>,
+    address: DispatchableAddress,
+) -> Result<AgentView, UiError> {
+    let engine = Arc::clone(&engine);
+    tauri::async_runtime::spawn_blocking(move || engine.confirm_location(&address))
+        .await
+        .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))?
 }

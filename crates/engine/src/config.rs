@@ -10,7 +10,8 @@ use std::path::Path;
 
 use agent_core::{CoreConfig, LocationPolicy, RecordingPolicy, E164};
 use serde::Deserialize;
-use sip_ua::{CivicAddress, CivicField, Credentials, Identity, Transport, UaConfig};
+use sip_ua::{Credentials, Identity, Transport, UaConfig};
+use wire::DispatchableAddress;
 
 /// The file name looked for in the data folder.
 pub const CONFIG_FILE: &str = "softphone.toml";
@@ -20,10 +21,11 @@ pub const CONFIG_FILE: &str = "softphone.toml";
 pub struct EngineConfig {
     pub sip: Option<SipConfig>,
     pub core: CoreConfig,
-    /// The dispatchable address the agent confirmed, sent as PIDF-LO (E10).
-    pub location: Option<CivicAddress>,
-    /// The same address as one line, for the agent's screen.
-    pub location_line: Option<String>,
+    /// The site's dispatchable address, set by the administrator (E9, E10).
+    pub location: Option<DispatchableAddress>,
+    /// Ask the agent to confirm the address at every sign-in and network change (remote
+    /// agents); off for a fixed desk whose address the administrator configured.
+    pub confirm_location_at_sign_in: bool,
     pub audio: AudioConfig,
     /// The network's country check (E9).
     pub geolocation: crate::geolocation::GeolocationConfig,
@@ -153,6 +155,7 @@ struct EmergencySection {
     /// Milliseconds the core waits for a callback lease before a fallback (E5).
     lease_budget_ms: Option<u64>,
     location: Option<AddressSection>,
+    confirm_location_at_sign_in: Option<bool>,
     geolocation: Option<crate::geolocation::GeolocationSection>,
 }
 
@@ -222,8 +225,8 @@ pub fn parse(text: &str) -> Result<EngineConfig, String> {
         if let Some(geo) = em.geolocation {
             config.geolocation = geo.into_config()?;
         }
-        config.location_line = em.location.as_ref().map(one_line);
-        config.location = em.location.map(address);
+        config.location = em.location.map(address).transpose()?;
+        config.confirm_location_at_sign_in = em.confirm_location_at_sign_in.unwrap_or(false);
     }
     if let Some(rec) = file.recording {
         config.core.recording = match rec.policy.as_str() {
@@ -262,35 +265,24 @@ fn number(value: Option<String>, field: &str) -> Result<Option<E164>, String> {
         .transpose()
 }
 
-fn address(a: AddressSection) -> CivicAddress {
-    let mut civic = CivicAddress::new(&a.country)
-        .with(CivicField::A1, &a.state)
-        .with(CivicField::A3, &a.city)
-        .with(CivicField::Rd, &a.street)
-        .with(CivicField::Hno, &a.number)
-        .with(CivicField::Pc, &a.zip);
-    if let Some(floor) = &a.floor {
-        civic = civic.with(CivicField::Flr, floor);
-    }
-    if let Some(room) = &a.room {
-        civic = civic.with(CivicField::Room, room);
-    }
-    civic
-}
-
-fn one_line(a: &AddressSection) -> String {
-    let mut line = format!("{} {}", a.number, a.street);
-    if let Some(floor) = &a.floor {
-        line.push_str(&format!(", floor {floor}"));
-    }
-    if let Some(room) = &a.room {
-        line.push_str(&format!(", room {room}"));
-    }
-    line.push_str(&format!(
-        ", {}, {} {}, {}",
-        a.city, a.state, a.zip, a.country
-    ));
-    line
+fn address(a: AddressSection) -> Result<DispatchableAddress, String> {
+    let address = DispatchableAddress {
+        number: a.number,
+        street: a.street,
+        city: a.city,
+        state: a.state,
+        zip: a.zip,
+        floor: a.floor,
+        room: a.room,
+        country: a.country,
+    };
+    crate::dispatchable::validate(&address).map_err(|e| {
+        format!(
+            "emergency.location.{}: {}",
+            e.field.unwrap_or_default(),
+            e.message
+        )
+    })
 }
 
 fn sip_config(s: SipSection) -> Result<SipConfig, String> {
@@ -378,11 +370,11 @@ mod tests {
         assert_eq!(c.audio.input, AudioDevice::File("/tmp/in.wav".into()));
         assert_eq!(c.audio.output, AudioDevice::Default);
         assert_eq!(c.core.callback_window, agent_core::Millis(120_000));
-        assert_eq!(c.location.unwrap().fields.len(), 6);
         assert_eq!(
-            c.location_line.as_deref(),
-            Some("400 Pine St, floor 3, Seattle, WA 98101, US")
+            crate::dispatchable::one_line(&c.location.unwrap()),
+            "400 Pine St, floor 3, Seattle, WA 98101, US"
         );
+        assert!(!c.confirm_location_at_sign_in);
     }
 
     #[test]
@@ -394,6 +386,10 @@ mod tests {
                 "location_policy",
             ),
             ("[recording]\npolicy = \"sometimes\"", "recording.policy"),
+            (
+                "[emergency.location]\ncountry = \"US\"\nstate = \"WA\"\ncity = \"Seattle\"\nstreet = \"Pine St\"\nnumber = \"400\"\nzip = \"981\"",
+                "emergency.location.zip",
+            ),
             (
                 "[sip]\nuser = \"a\"\ndomain = \"x\"\nregistrar = \"http://x\"",
                 "sip.registrar",

@@ -90,6 +90,11 @@ pub(crate) struct Inner {
     pub(crate) location: LocationCheck,
     /// The geolocation's latest answer, for the readiness indicator's words.
     pub(crate) country_fix: Option<location::CountryFix>,
+    /// The dispatchable address: the agent's last confirmed one, else the site's.
+    pub(crate) address: Option<wire::DispatchableAddress>,
+    /// Confirmed for this sign-in and network; only then does the core have it.
+    pub(crate) address_confirmed: bool,
+    pub(crate) address_reason: Option<String>,
 }
 
 pub(crate) fn now() -> Millis {
@@ -139,11 +144,24 @@ impl Engine {
         let sip_config = config.sip.clone();
         // The configured address is the dispatchable location (E9); the network's
         // country check comes from the geolocation provider, not from here.
+        let address = crate::dispatchable::load(&dir).or_else(|| config.location.clone());
+        let (address_confirmed, address_reason) =
+            match (config.confirm_location_at_sign_in, &address) {
+                (true, _) => (
+                    false,
+                    Some("Confirm the address you are working from today.".to_owned()),
+                ),
+                (false, None) => (
+                    false,
+                    Some("No dispatchable address is set: enter where you are working.".to_owned()),
+                ),
+                (false, Some(_)) => (true, None),
+            };
         let location = LocationCheck {
-            dispatchable: config.location_line.clone().map(|display| Location {
-                id: "configured".into(),
-                display,
-            }),
+            dispatchable: address
+                .as_ref()
+                .filter(|_| address_confirmed)
+                .map(dispatchable_location),
             country: CountryCheck::Unknown,
         };
         let geolocation = config.geolocation.clone();
@@ -166,6 +184,9 @@ impl Engine {
                     follow_ups: VecDeque::new(),
                     location: location.clone(),
                     country_fix: None,
+                    address,
+                    address_confirmed,
+                    address_reason,
                 }),
                 views,
                 wake: Arc::new(Notify::new()),
@@ -201,6 +222,36 @@ impl Engine {
 
     pub fn view(&self) -> AgentView {
         self.shared.lock().view()
+    }
+
+    /// The agent confirmed (or corrected) where they are (E9). Refused with the field
+    /// named when the address is not one responders could drive to.
+    pub fn confirm_location(
+        &self,
+        address: &wire::DispatchableAddress,
+    ) -> Result<AgentView, UiError> {
+        let address = crate::dispatchable::validate(address)?;
+        let check = {
+            let mut inner = self.shared.lock();
+            inner.location.dispatchable = Some(dispatchable_location(&address));
+            inner.address = Some(address.clone());
+            inner.address_confirmed = true;
+            inner.address_reason = None;
+            inner.location.clone()
+        };
+        self.shared
+            .apply(Input::LocationVerdict(check))
+            .map_err(refusal)?;
+        let saved = self
+            .shared
+            .store
+            .as_ref()
+            .map(|_| crate::dispatchable::save(&self.shared.lock().data_dir, &address));
+        if let Some(Err(e)) = saved {
+            // The confirmation holds for this run; the next sign-in asks again.
+            tracing::warn!(error = %e, "the confirmed location could not be saved");
+        }
+        Ok(self.view())
     }
 
     /// The agent picked a presence. The core may refuse it (an emergency call).
@@ -479,6 +530,12 @@ impl Inner {
                 &self.location,
                 self.country_fix.as_ref(),
             ),
+            location: wire::LocationView {
+                address: self.address.clone(),
+                confirmed: self.address_confirmed,
+                needs_confirmation: !self.address_confirmed,
+                reason: self.address_reason.clone(),
+            },
         }
     }
 }
@@ -738,4 +795,12 @@ fn refusal(e: CoreError) -> UiError {
 
 fn unknown(call: u32) -> UiError {
     UiError::new(ErrorCode::UnknownCall, format!("There is no call {call}."))
+}
+
+/// The core's view of a confirmed address: one line for the screen and the panel.
+pub(crate) fn dispatchable_location(a: &wire::DispatchableAddress) -> Location {
+    Location {
+        id: "confirmed".into(),
+        display: crate::dispatchable::one_line(a),
+    }
 }

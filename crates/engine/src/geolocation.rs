@@ -92,6 +92,10 @@ pub(crate) fn spawn(shared: Weak<Shared>, rt: &tokio::runtime::Handle, config: G
                 if now != network {
                     tracing::info!("the network changed; checking its country again");
                     network = now;
+                    match shared.upgrade() {
+                        Some(shared) => shared.network_changed(),
+                        None => return,
+                    }
                     break;
                 }
             }
@@ -100,6 +104,26 @@ pub(crate) fn spawn(shared: Weak<Shared>, rt: &tokio::runtime::Handle, config: G
 }
 
 impl Shared {
+    /// The agent may have moved: where remote agents confirm their address at sign-in,
+    /// they confirm it again now (RAY BAUM's Act), and until then the core knows no
+    /// dispatchable address, so the indicator says so.
+    pub(crate) fn network_changed(&self) {
+        let check = {
+            let mut inner = self.lock();
+            if !inner.config.confirm_location_at_sign_in {
+                return;
+            }
+            inner.address_confirmed = false;
+            inner.address_reason =
+                Some("Your network changed: confirm the address you are working from.".into());
+            inner.location.dispatchable = None;
+            inner.location.clone()
+        };
+        if let Err(e) = self.apply(Input::LocationVerdict(check)) {
+            tracing::error!(error = ?e, "the core refused the location check");
+        }
+    }
+
     fn country_fixed(&self, fix: CountryFix) {
         let check = {
             let mut inner = self.lock();

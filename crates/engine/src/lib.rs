@@ -16,6 +16,7 @@ pub mod audio;
 mod calls;
 pub mod config;
 mod convert;
+mod dispatchable;
 mod engine;
 mod geolocation;
 mod history;
@@ -27,6 +28,7 @@ mod sip_link;
 mod store;
 
 pub use config::EngineConfig;
+pub use dispatchable::LOCATION_FILE;
 pub use engine::{Engine, EngineOptions};
 pub use geolocation::GeolocationConfig;
 pub use history::HISTORY_FILE;

@@ -201,7 +201,7 @@ impl Shared {
                 number_of(info.callback.as_ref().or(info.fallback_callback.as_ref())),
                 info.location
                     .as_ref()
-                    .and(inner.config.location.clone())
+                    .and(inner.address.as_ref().map(crate::dispatchable::civic))
                     .map(|address| LocationByValue {
                         address,
                         method: "Manual".into(),

@@ -137,3 +137,75 @@ fn with_policy(proxy: SocketAddr, policy: &str, geo: SocketAddr, timeout_ms: u64
     );
     format!("{base}\n[emergency.geolocation]\nurl = \"http://{geo}/country\"\ntimeout_ms = {timeout_ms}\n")
 }
+
+fn home() -> wire::DispatchableAddress {
+    wire::DispatchableAddress {
+        number: "12".into(),
+        street: "Elm Ave".into(),
+        city: "Tacoma".into(),
+        state: "WA".into(),
+        zip: "98402".into(),
+        floor: None,
+        room: Some("2B".into()),
+        country: "US".into(),
+    }
+}
+
+#[tokio::test]
+async fn e9_e10_a_remote_agent_confirms_the_address_at_sign_in_and_911_carries_that_one() {
+    let mut sipp = Sipp::serve("emergency_911_confirmed_home.xml").await;
+    let config = config_for(sipp.addr, "").replace(
+        "[emergency]\n",
+        "[emergency]\nconfirm_location_at_sign_in = true\n",
+    );
+    let (engine, dir) = engine_with(&config);
+    let view = engine.view();
+    assert!(view.location.needs_confirmation && !view.location.confirmed);
+    assert!(!view.readiness.location_confirmed);
+    // Prefilled with the site's address, for the agent to confirm or correct.
+    assert_eq!(
+        view.location.address.as_ref().map(|a| a.city.as_str()),
+        Some("Seattle")
+    );
+
+    // A wrong ZIP is refused beside its field and changes nothing.
+    let mut bad = home();
+    bad.zip = "984".into();
+    let err = engine
+        .confirm_location(&bad)
+        .expect_err("a three-digit ZIP");
+    assert_eq!(err.field.as_deref(), Some("zip"));
+    assert!(engine.view().location.needs_confirmation);
+
+    let view = engine
+        .confirm_location(&home())
+        .expect("confirm the home address");
+    assert!(view.location.confirmed && !view.location.needs_confirmation);
+    assert!(view.readiness.location_confirmed);
+
+    // The emergency INVITE carries the confirmed address (sipp checks the PIDF-LO).
+    let id = engine.dial("911").expect("dial 911");
+    let view = wait_view(&engine, "the emergency call is connected", |v| {
+        v.calls
+            .iter()
+            .any(|c| c.id == id && c.state == wire::CallState::Connected)
+    })
+    .await;
+    let panel = view.calls[0].panel.as_ref().expect("panel");
+    assert_eq!(
+        panel.location.as_deref(),
+        Some("12 Elm Ave, room 2B, Tacoma, WA 98402, US")
+    );
+    engine.hang_up(id).expect("hang up");
+    sipp.assert_passed().await;
+    drop(engine);
+
+    // The next sign-in asks again, starting from what the agent confirmed last.
+    let again = engine::Engine::start(
+        engine::EngineOptions::new(dir.path()),
+        tokio::runtime::Handle::current(),
+    );
+    let view = again.view();
+    assert!(view.location.needs_confirmation);
+    assert_eq!(view.location.address, Some(home()));
+}

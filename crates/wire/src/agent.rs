@@ -4,8 +4,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::{
-    CallView, CallbackWindowView, HistoryEntry, ReadinessView, RecordingView, RegistrationView,
-    UiError,
+    CallView, CallbackWindowView, HistoryEntry, LocationView, ReadinessView, RecordingView,
+    RegistrationView, UiError,
 };
 
 /// The agent's presence status.
@@ -43,4 +43,6 @@ pub struct AgentView {
     pub config_problem: Option<UiError>,
     /// The emergency-readiness indicator (E9).
     pub readiness: ReadinessView,
+    /// The dispatchable address and its confirmation (E9).
+    pub location: LocationView,
 }

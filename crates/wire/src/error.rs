@@ -43,6 +43,10 @@ pub enum ErrorCode {
 pub struct UiError {
     pub code: ErrorCode,
     pub message: String,
+    /// The input field the error is about, for a form to show it beside that field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub field: Option<String>,
 }
 
 impl UiError {
@@ -50,6 +54,16 @@ impl UiError {
         UiError {
             code,
             message: message.into(),
+            field: None,
+        }
+    }
+
+    /// An invalid value of the form field `field`.
+    pub fn invalid_field(field: &str, message: impl Into<String>) -> Self {
+        UiError {
+            code: ErrorCode::InvalidInput,
+            message: message.into(),
+            field: Some(field.to_owned()),
         }
     }
 }

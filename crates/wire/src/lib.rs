@@ -21,7 +21,7 @@ pub use call::{
     RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
-pub use readiness::{CountryStatus, ReadinessView};
+pub use readiness::{CountryStatus, DispatchableAddress, LocationView, ReadinessView};
 
 use ts_rs::{Config, TS};
 
@@ -51,6 +51,8 @@ pub fn typescript_bindings() -> String {
         AudioDevicesView::decl(&cfg),
         CountryStatus::decl(&cfg),
         ReadinessView::decl(&cfg),
+        DispatchableAddress::decl(&cfg),
+        LocationView::decl(&cfg),
         AgentView::decl(&cfg),
     ];
     let mut out = String::from(

@@ -49,3 +49,38 @@ impl Default for ReadinessView {
         }
     }
 }
+
+/// A dispatchable address (E9, E10): where responders go, down to the floor and room.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct DispatchableAddress {
+    /// House number.
+    pub number: String,
+    pub street: String,
+    pub city: String,
+    /// Two-letter state or territory code.
+    pub state: String,
+    /// Five digits, or ZIP+4.
+    pub zip: String,
+    pub floor: Option<String>,
+    pub room: Option<String>,
+    /// `US` or `PR`.
+    pub country: String,
+}
+
+/// The agent's dispatchable address and whether it is confirmed for this sign-in
+/// and network (RAY BAUM's Act: asked at sign-in and when the network changes).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct LocationView {
+    /// The address to confirm or confirmed: the last one the agent confirmed, else the
+    /// one the administrator configured.
+    pub address: Option<DispatchableAddress>,
+    pub confirmed: bool,
+    /// The app should ask now (at sign-in, or the network changed).
+    pub needs_confirmation: bool,
+    /// Why it asks, in words.
+    pub reason: Option<String>,
+}

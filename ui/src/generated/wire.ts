@@ -4,7 +4,11 @@ export type Presence = "Available" | "Busy" | "Away" | "DoNotDisturb" | "Offline
 
 export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "AudioUnavailable" | "NotAllowed" | "Internal";
 
-export type UiError = { code: ErrorCode, message: string, };
+export type UiError = { code: ErrorCode, message: string, 
+/**
+ * The input field the error is about, for a form to show it beside that field.
+ */
+field?: string, };
 
 export type CallState = "Dialling" | "Ringing" | "Connected" | "OnHold" | "Ended";
 
@@ -141,6 +145,39 @@ callsRefused: boolean,
  */
 problems: Array<string>, };
 
+export type DispatchableAddress = { 
+/**
+ * House number.
+ */
+number: string, street: string, city: string, 
+/**
+ * Two-letter state or territory code.
+ */
+state: string, 
+/**
+ * Five digits, or ZIP+4.
+ */
+zip: string, floor: string | null, room: string | null, 
+/**
+ * `US` or `PR`.
+ */
+country: string, };
+
+export type LocationView = { 
+/**
+ * The address to confirm or confirmed: the last one the agent confirmed, else the
+ * one the administrator configured.
+ */
+address: DispatchableAddress | null, confirmed: boolean, 
+/**
+ * The app should ask now (at sign-in, or the network changed).
+ */
+needsConfirmation: boolean, 
+/**
+ * Why it asks, in words.
+ */
+reason: string | null, };
+
 export type AgentView = { presence: Presence, 
 /**
  * True while the policy core forbids presence changes (an emergency call).
@@ -177,4 +214,8 @@ configProblem: UiError | null,
 /**
  * The emergency-readiness indicator (E9).
  */
-readiness: ReadinessView, };
+readiness: ReadinessView, 
+/**
+ * The dispatchable address and its confirmation (E9).
+ */
+location: LocationView, };

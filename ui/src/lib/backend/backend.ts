@@ -10,7 +10,7 @@
  *
  * All wire types come from `src/generated/wire.ts`, generated from the Rust edge types.
  */
-import type { AgentView, AudioDevicesView, CallControl, Presence, UiError } from '../../generated/wire';
+import type { AgentView, AudioDevicesView, CallControl, DispatchableAddress, Presence, UiError } from '../../generated/wire';
 
 /** Stops a subscription. Safe to call more than once. */
 export type Unsubscribe = () => void;
@@ -50,6 +50,12 @@ export interface Backend {
 
   /** Chooses microphone and speaker; `null` is the system default (`set_audio_devices`). */
   setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView>;
+
+  /**
+   * Confirms (or corrects) the agent's dispatchable address (Tauri command
+   * `confirm_location`); rejects with the field named when it is not usable (E9).
+   */
+  confirmLocation(address: DispatchableAddress): Promise<AgentView>;
 
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;

@@ -3,7 +3,7 @@
  * It mimics the core's observable behaviour: presence changes are refused while locked,
  * every accepted change is published to subscribers.
  */
-import type { AgentView, AudioDevicesView, CallControl, CallView, Presence, UiError } from '../../generated/wire';
+import type { AgentView, AudioDevicesView, CallControl, CallView, DispatchableAddress, Presence, UiError } from '../../generated/wire';
 import { BackendError, type Backend, type Unsubscribe } from './backend';
 
 export function agentView(overrides: Partial<AgentView> = {}): AgentView {
@@ -26,6 +26,12 @@ export function agentView(overrides: Partial<AgentView> = {}): AgentView {
       countrySource: 'from the geolocation service',
       callsRefused: false,
       problems: [],
+    },
+    location: {
+      address: { number: '400', street: 'Pine St', city: 'Seattle', state: 'WA', zip: '98101', floor: '3', room: null, country: 'US' },
+      confirmed: true,
+      needsConfirmation: false,
+      reason: null,
     },
     ...overrides,
   };
@@ -182,6 +188,23 @@ export class FakeBackend implements Backend {
   sendDtmf(_call: number, digit: string): Promise<void> {
     this.digits.push(digit);
     return Promise.resolve();
+  }
+
+  /** Every address confirmed, in order. */
+  readonly confirmedAddresses: DispatchableAddress[] = [];
+
+  /** Refuses a ZIP that is not five digits, naming the field, as the engine does. */
+  confirmLocation(address: DispatchableAddress): Promise<AgentView> {
+    if (!/^\d{5}(-\d{4})?$/.test(address.zip.trim())) {
+      return Promise.reject(new BackendError({ code: 'InvalidInput', message: 'Enter a five-digit ZIP code.', field: 'zip' }));
+    }
+    this.confirmedAddresses.push(address);
+    this.publish({
+      ...this.view,
+      location: { address, confirmed: true, needsConfirmation: false, reason: null },
+      readiness: { ...this.view.readiness, locationConfirmed: true },
+    });
+    return Promise.resolve({ ...this.view });
   }
 
   callControl(call: number, control: CallControl): Promise<AgentView> {
