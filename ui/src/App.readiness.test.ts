@@ -45,3 +45,19 @@ describe('emergency readiness indicator (E9)', () => {
     expect(screen.getByTestId('readiness')).toHaveTextContent('911 refused here');
   });
 });
+
+describe('933 test call from the readiness details', () => {
+  it('shows the last test and places a new one', async () => {
+    const base = agentView().readiness;
+    const backend = new FakeBackend(agentView({ readiness: { ...base, lastTest: { at: Date.UTC(2026, 10, 21, 15), reached: false } } }));
+    const user = userEvent.setup();
+    render(App, { props: { backend } });
+    await screen.findByTestId('app-ready');
+    await user.click(screen.getByTestId('readiness'));
+    expect(screen.getByTestId('readiness-last-test')).toHaveTextContent('did not reach the test center');
+    await user.click(screen.getByTestId('readiness-test-call'));
+    expect(backend.dialled).toEqual(['933']);
+    // The test call shows the emergency panel: what the center receives.
+    expect(await screen.findByTestId('call-card')).toBeInTheDocument();
+  });
+});

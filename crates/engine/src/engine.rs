@@ -95,6 +95,8 @@ pub(crate) struct Inner {
     /// Confirmed for this sign-in and network; only then does the core have it.
     pub(crate) address_confirmed: bool,
     pub(crate) address_reason: Option<String>,
+    /// The last 933 test call.
+    pub(crate) last_test: Option<wire::TestCallView>,
 }
 
 pub(crate) fn now() -> Millis {
@@ -187,6 +189,7 @@ impl Engine {
                     address,
                     address_confirmed,
                     address_reason,
+                    last_test: crate::test_call::load(&dir),
                 }),
                 views,
                 wake: Arc::new(Notify::new()),
@@ -529,6 +532,7 @@ impl Inner {
                 &self.core.readiness(),
                 &self.location,
                 self.country_fix.as_ref(),
+                self.last_test,
             ),
             location: wire::LocationView {
                 address: self.address.clone(),

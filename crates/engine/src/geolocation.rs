@@ -155,6 +155,7 @@ pub(crate) fn readiness_view(
     r: &Readiness,
     check: &LocationCheck,
     fix: Option<&CountryFix>,
+    last_test: Option<wire::TestCallView>,
 ) -> ReadinessView {
     let mut problems = Vec::new();
     if !r.location_confirmed {
@@ -185,6 +186,12 @@ pub(crate) fn readiness_view(
             (CountryStatus::Unknown, fix.and_then(|f| f.country.clone()))
         }
     };
+    if last_test.is_some_and(|t| !t.reached) {
+        problems.push(
+            "The last 933 test call did not reach the test center: ask your administrator to check the emergency route."
+                .to_owned(),
+        );
+    }
     if r.calls_refused {
         problems.push(
             "Your organization does not place 911 calls from outside the US and Puerto Rico: use a local phone for emergencies."
@@ -192,13 +199,14 @@ pub(crate) fn readiness_view(
         );
     }
     ReadinessView {
-        ready: r.ready(),
+        ready: r.ready() && last_test.is_none_or(|t| t.reached),
         location_confirmed: r.location_confirmed,
         country_status: status,
         country,
         country_source: fix.map_or_else(|| "not checked yet".to_owned(), |f| f.detail.clone()),
         calls_refused: r.calls_refused,
         problems,
+        last_test,
     }
 }
 

@@ -26,6 +26,7 @@ mod outputs;
 mod recording;
 mod sip_link;
 mod store;
+mod test_call;
 
 pub use config::EngineConfig;
 pub use dispatchable::LOCATION_FILE;
@@ -34,3 +35,4 @@ pub use geolocation::GeolocationConfig;
 pub use history::HISTORY_FILE;
 pub use recording::RECORDINGS_DIR;
 pub use store::{StateStore, StoreError};
+pub use test_call::TEST_CALL_FILE;

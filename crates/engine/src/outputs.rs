@@ -109,6 +109,26 @@ impl Shared {
                     if let Some(record) = keep.record() {
                         inner.history.append(record);
                     }
+                    let test = inner
+                        .calls
+                        .get(call_id)
+                        .filter(|c| {
+                            c.emergency && c.remote == agent_core::EmergencyKind::Test.dialled()
+                        })
+                        .map(|c| wire::TestCallView {
+                            at: now.0,
+                            reached: c.answered_at.is_some(),
+                        });
+                    if let Some(test) = test {
+                        inner.last_test = Some(test);
+                        let dir = inner.data_dir().to_path_buf();
+                        // Off the engine's thread: a file write never sits in a call step.
+                        self.rt().spawn_blocking(move || {
+                            if let Err(e) = crate::test_call::save(&dir, test) {
+                                tracing::warn!(error = %e, "the 933 test result could not be saved");
+                            }
+                        });
+                    }
                     if let Some(call) = inner.calls.get_mut(call_id) {
                         call.state = CallState::Ended;
                         call.ended_at = Some(now);

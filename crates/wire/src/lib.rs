@@ -21,7 +21,9 @@ pub use call::{
     RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
-pub use readiness::{CountryStatus, DispatchableAddress, LocationView, ReadinessView};
+pub use readiness::{
+    CountryStatus, DispatchableAddress, LocationView, ReadinessView, TestCallView,
+};
 
 use ts_rs::{Config, TS};
 
@@ -50,6 +52,7 @@ pub fn typescript_bindings() -> String {
         AudioDeviceView::decl(&cfg),
         AudioDevicesView::decl(&cfg),
         CountryStatus::decl(&cfg),
+        TestCallView::decl(&cfg),
         ReadinessView::decl(&cfg),
         DispatchableAddress::decl(&cfg),
         LocationView::decl(&cfg),

@@ -33,6 +33,19 @@ pub struct ReadinessView {
     pub calls_refused: bool,
     /// One sentence per failing part, saying what to do; empty when ready.
     pub problems: Vec<String>,
+    /// The last 933 test call on this machine, if any.
+    pub last_test: Option<TestCallView>,
+}
+
+/// How the last 933 test call went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct TestCallView {
+    /// When it ended, milliseconds since the Unix epoch.
+    pub at: u64,
+    /// The test center answered.
+    pub reached: bool,
 }
 
 impl Default for ReadinessView {
@@ -46,6 +59,7 @@ impl Default for ReadinessView {
             country_source: "not checked yet".into(),
             calls_refused: false,
             problems: vec!["The network's country is being checked.".into()],
+            last_test: None,
         }
     }
 }

@@ -119,6 +119,16 @@ problem: string | null, };
 
 export type CountryStatus = "UsOrPuertoRico" | "Outside" | "Unknown";
 
+export type TestCallView = { 
+/**
+ * When it ended, milliseconds since the Unix epoch.
+ */
+at: number, 
+/**
+ * The test center answered.
+ */
+reached: boolean, };
+
 export type ReadinessView = { 
 /**
  * Everything in order.
@@ -143,7 +153,11 @@ callsRefused: boolean,
 /**
  * One sentence per failing part, saying what to do; empty when ready.
  */
-problems: Array<string>, };
+problems: Array<string>, 
+/**
+ * The last 933 test call on this machine, if any.
+ */
+lastTest: TestCallView | null, };
 
 export type DispatchableAddress = { 
 /**

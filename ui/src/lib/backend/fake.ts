@@ -26,6 +26,7 @@ export function agentView(overrides: Partial<AgentView> = {}): AgentView {
       countrySource: 'from the geolocation service',
       callsRefused: false,
       problems: [],
+      lastTest: null,
     },
     location: {
       address: { number: '400', street: 'Pine St', city: 'Seattle', state: 'WA', zip: '98101', floor: '3', room: null, country: 'US' },
