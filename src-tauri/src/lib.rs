@@ -6,6 +6,7 @@
 
 mod commands;
 mod data_dir;
+mod window_place;
 
 use std::sync::Arc;
 
@@ -22,11 +23,14 @@ pub fn run() {
             let dir = data_dir::resolve(app.handle());
             tracing::info!(data_dir = %dir.display(), "starting");
             let options = engine::EngineOptions {
-                data_dir: dir,
+                data_dir: dir.clone(),
                 config_file: data_dir::config_file(),
             };
             let rt = tauri::async_runtime::handle().inner().clone();
             let engine = Arc::new(engine::Engine::start(options, rt));
+            if let Some(window) = app.get_webview_window("main") {
+                window_place::keep(&window, &dir);
+            }
             forward_views(app.handle().clone(), &engine);
             app.manage(engine);
             Ok(())
