@@ -167,6 +167,11 @@ pub(crate) fn start_stream(
             let (Some(plan), Ok(stream)) = (call.media.as_mut(), started) else {
                 return;
             };
+            for digit in plan.pending_dtmf.drain(..) {
+                if let Err(e) = stream.queue_dtmf(digit) {
+                    tracing::warn!(%call_id, error = %e, "a digit typed early was not sent");
+                }
+            }
             plan.stream = Some(stream);
             crate::outputs::silence_if_needed(&mut inner, call_id);
         }

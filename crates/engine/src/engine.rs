@@ -326,7 +326,7 @@ impl Engine {
     /// SIP INFO; RFC 4733 events go with the media session.
     pub fn send_dtmf(&self, call: u32, digit: char) -> Result<(), UiError> {
         let call_id = CallId(u64::from(call));
-        let inner = self.shared.lock();
+        let mut inner = self.shared.lock();
         let allowed = inner
             .core
             .controls(call_id)
@@ -344,21 +344,28 @@ impl Engine {
                 format!("{digit:?} is not a keypad digit."),
             ));
         }
-        let call = inner.calls.get(call_id).ok_or_else(|| unknown(call))?;
+        let call = inner.calls.get_mut(call_id).ok_or_else(|| unknown(call))?;
         // RFC 4733 in the media when both sides agreed to it; SIP INFO otherwise.
-        if let Some(plan) = &call.media {
+        if let Some(plan) = &mut call.media {
             let in_media = plan
                 .negotiated
                 .as_ref()
                 .is_some_and(|n| n.telephone_event.is_some());
-            if let (true, Some(stream)) = (in_media, &plan.stream) {
-                let _rt = self.shared.rt().enter();
-                return stream.queue_dtmf(digit).map_err(|e| {
-                    UiError::new(
-                        ErrorCode::AudioUnavailable,
-                        format!("The digit was not sent: {e}."),
-                    )
-                });
+            match (in_media, &plan.stream) {
+                (true, Some(stream)) => {
+                    let _rt = self.shared.rt().enter();
+                    return stream.queue_dtmf(digit).map_err(|e| {
+                        UiError::new(
+                            ErrorCode::AudioUnavailable,
+                            format!("The digit was not sent: {e}."),
+                        )
+                    });
+                }
+                (true, None) => {
+                    plan.pending_dtmf.push(digit);
+                    return Ok(());
+                }
+                (false, _) => {}
             }
         }
         let sip = call.sip.clone();

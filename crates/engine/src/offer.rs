@@ -24,6 +24,10 @@ pub(crate) struct MediaPlan {
     pub negotiated: Option<Negotiated>,
     /// The running stream.
     pub stream: Option<MediaHandle>,
+    /// Keypad digits typed after the answer agreed on RFC 4733 but before the stream
+    /// ran; they go in the media as soon as it does, in order (not by SIP INFO, which
+    /// would mix two ways of sending in one call).
+    pub pending_dtmf: Vec<char>,
 }
 
 /// The address to put in SDP: the local address the OS would use to reach `toward`,
@@ -88,6 +92,7 @@ impl MediaPlan {
             last_offer: None,
             negotiated: None,
             stream: None,
+            pending_dtmf: Vec::new(),
         }
     }
 
