@@ -69,6 +69,9 @@ pub struct ApiClient {
 impl ApiClient {
     /// A client of the service at `base` (e.g. `http://127.0.0.1:8080`).
     pub fn new(base: &str, token: Option<String>) -> Self {
+        // reqwest refuses to build a client without a process-wide provider; a second
+        // install (another crate did it first) is refused harmlessly.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         Self {
             base: base.trim_end_matches('/').to_owned(),
             token,
