@@ -77,6 +77,7 @@ pub mod live;
 pub mod numbers;
 pub mod redact;
 mod service;
+mod sip_directory;
 pub mod storage;
 mod workers;
 
@@ -84,5 +85,6 @@ pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::{Error, Result};
 pub use numbers::{BuiltinSupplier, NumberSupplier};
 pub use service::{Account, Backoffice};
+pub use sip_directory::{md5_ha1, NumberOwner, SipUser};
 pub use storage::{Backend, Store};
 pub use workers::Workers;

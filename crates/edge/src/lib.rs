@@ -1,0 +1,2 @@
+//! The back office's SIP edge (issue 6).
+pub mod routing;
