@@ -1,0 +1,195 @@
+//! One call through the edge: the routing decision carried out as a B2BUA. The
+//! caller's INVITE is answered as UAS (leg A), the routed INVITE placed as UAC (leg B)
+//! with the body passed through unchanged; 18x and the final answer are relayed to A,
+//! a CANCEL or BYE of either side ends the other.
+
+use std::sync::Arc;
+
+use backoffice::auth::Principal;
+use backoffice::redact::Redacted;
+use backoffice::SipUser;
+use rsipstack::sip::prelude::HeadersExt;
+use rsipstack::sip::{Header, StatusCode, Uri};
+use rsipstack::transaction::transaction::Transaction;
+use tracing::{info, warn};
+
+use crate::lookup;
+use crate::relay::{self, LegB};
+use crate::routing::{self, Decision, Notice, RingPriority, TrunkRoute};
+use crate::server::{authenticate, header, source, Shared};
+
+/// A new INVITE: authenticate (or recognise the carrier), route, bridge.
+pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
+    let from_carrier =
+        source(&tx.original).is_some_and(|s| shared.config.carrier_sources.contains(&s));
+    let dialled = tx.original.uri.user().unwrap_or_default().to_owned();
+    let leg = if from_carrier {
+        inbound(&shared, &tx, &dialled).await
+    } else {
+        let user = match authenticate(&shared, &tx.original, "Proxy-Authorization").await {
+            Ok(u) => u,
+            Err((status, headers)) => {
+                let _ = tx.reply_with(status, headers, None).await;
+                return;
+            }
+        };
+        outbound(&shared, &tx, &dialled, user).await
+    };
+    let leg = match leg {
+        Ok(leg) => leg,
+        Err((code, reason)) => {
+            info!(code, reason, dialled = %Redacted(&dialled), "INVITE answered by the edge");
+            let _ = tx.reply(StatusCode::from(code)).await;
+            return;
+        }
+    };
+    relay::bridge(shared, tx, leg).await;
+}
+
+type Routed = Result<LegB, (u16, &'static str)>;
+
+async fn outbound(shared: &Shared, tx: &Transaction, dialled: &str, user: SipUser) -> Routed {
+    let cfg = &shared.config;
+    let state = lookup::outbound_state(
+        &shared.bo,
+        &cfg.account,
+        &user.user.id,
+        dialled,
+        cfg.site_callback.clone(),
+        cfg.lease_budget,
+    )
+    .await;
+    let (route, notices) = match routing::route_outbound(dialled, &state) {
+        Decision::Trunk { route, notices } => (route, notices),
+        Decision::Reply { code, reason } => return Err((code, reason)),
+        other => {
+            warn!(?other, "outbound routing gave an inbound decision");
+            return Err((500, "Server Internal Error"));
+        }
+    };
+    carry_out(shared, &user, &route, notices, &tx.original.body);
+    Ok(trunk_leg(shared, tx, &route))
+}
+
+/// E11 and E12's warnings. The supervisors' alert is raised on its own task: it never
+/// holds the INVITE (the leg is placed at once by the caller).
+fn carry_out(
+    shared: &Shared,
+    user: &SipUser,
+    route: &TrunkRoute,
+    notices: Vec<Notice>,
+    body: &[u8],
+) {
+    for notice in notices {
+        match notice {
+            Notice::AdministratorWarning(what) => warn!(administrators = true, "{what}"),
+            Notice::CallbackFallback(source) => {
+                warn!(
+                    ?source,
+                    "emergency call: callback number is a fallback (E5)"
+                )
+            }
+            Notice::SupervisorAlert { test, callback } => {
+                let bo = shared.bo.clone();
+                let agent = Principal {
+                    user_id: user.user.id.clone(),
+                    account_id: user.user.account_id.clone(),
+                    username: user.user.username.clone(),
+                    role: user.user.role,
+                };
+                let location = if String::from_utf8_lossy(body).contains("civicAddress") {
+                    "civic address by value (PIDF-LO in the INVITE)"
+                } else {
+                    "no location in the INVITE"
+                };
+                tokio::spawn(async move {
+                    if let Err(e) = bo
+                        .raise_emergency_alert(&agent, &callback, location, test)
+                        .await
+                    {
+                        warn!(error = %e, "supervisors' emergency alert failed (E11)");
+                    }
+                });
+            }
+        }
+    }
+    info!(
+        to = %Redacted(&route.request_user),
+        from = %Redacted(&route.from_user),
+        emergency = route.emergency,
+        "routed to the carrier"
+    );
+}
+
+fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute) -> LegB {
+    let carrier = shared.config.carrier;
+    let mut headers = Vec::new();
+    if let Some(pai) = &route.asserted_user {
+        headers.push(Header::Other(
+            "P-Asserted-Identity".into(),
+            format!("<sip:{pai}@{};user=phone>", shared.local_addr.ip()),
+        ));
+    }
+    for name in route.carry_headers {
+        if let Some(v) = header(&tx.original, name) {
+            headers.push(Header::Other((*name).into(), v.to_owned()));
+        }
+    }
+    LegB {
+        request_uri: format!("sip:{}@{carrier};user=phone", route.request_user),
+        from_user: route.from_user.clone(),
+        destination: carrier.into(),
+        headers,
+    }
+}
+
+async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
+    let now = shared.clock.now();
+    let caller = tx
+        .original
+        .from_header()
+        .ok()
+        .and_then(|f| f.uri().ok())
+        .and_then(|u| u.user().map(str::to_owned))
+        .unwrap_or_else(|| "anonymous".to_owned());
+    let state = lookup::inbound_state(&shared.bo, dialled, now).await;
+    match routing::route_inbound(&state) {
+        Decision::Agent { user_id, priority } => {
+            let binding = shared
+                .registrar()
+                .contacts(&user_id, now)
+                .into_iter()
+                .next();
+            let Some(binding) = binding else {
+                return Err((480, "Temporarily Unavailable"));
+            };
+            let uri = Uri::try_from(binding.contact.as_str())
+                .map_err(|_| (480, "Temporarily Unavailable"))?;
+            let mut headers = Vec::new();
+            if priority == RingPriority::EmergencyCallback {
+                info!(agent = %user_id, "emergency callback to the leasing agent (E6)");
+                headers.push(Header::Other("Priority".into(), "emergency".into()));
+            }
+            Ok(LegB {
+                destination: uri.host_with_port.clone().into(),
+                request_uri: binding.contact,
+                from_user: caller,
+                headers,
+            })
+        }
+        Decision::Origination(routes) => {
+            // Best route only in this slice; failover to the next is still to come.
+            let r = &routes[0];
+            let uri = Uri::try_from(format!("sip:{dialled}@{}:{}", r.host, r.port).as_str())
+                .map_err(|_| (502, "Bad Gateway"))?;
+            Ok(LegB {
+                destination: uri.host_with_port.clone().into(),
+                request_uri: uri.to_string(),
+                from_user: caller,
+                headers: Vec::new(),
+            })
+        }
+        Decision::Reply { code, reason } => Err((code, reason)),
+        Decision::Trunk { .. } => Err((500, "Server Internal Error")),
+    }
+}

@@ -1,0 +1,179 @@
+//! The two legs of a bridged call, kept in step: leg A (the caller, we are its UAS)
+//! and leg B (we are its UAC). The SDP (or multipart body) passes through unchanged
+//! both ways; the edge carries no media.
+
+use std::sync::Arc;
+
+use rsipstack::dialog::dialog::{DialogState, DialogStateReceiver};
+use rsipstack::dialog::invitation::{InviteAsyncResult, InviteOption};
+use rsipstack::dialog::invite_dialog::InviteDialog;
+use rsipstack::sip::{Header, Response, StatusCode, Uri};
+use rsipstack::transaction::transaction::Transaction;
+use rsipstack::transport::SipAddr;
+use tokio::task::JoinHandle;
+use tracing::{debug, info, warn};
+
+use crate::server::{header, Shared};
+
+/// The INVITE as leg B will carry it.
+#[derive(Debug)]
+pub(crate) struct LegB {
+    pub(crate) request_uri: String,
+    pub(crate) from_user: String,
+    pub(crate) destination: SipAddr,
+    pub(crate) headers: Vec<Header>,
+}
+
+/// Places leg B for the caller's INVITE in `tx` and relays between the two legs until
+/// the call ends.
+pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) {
+    let (a_states_tx, a_states) = shared.dialogs.new_dialog_state_channel();
+    let a = match shared.dialogs.get_or_create_server_invite(
+        &tx,
+        a_states_tx,
+        None,
+        Some(shared.contact.clone()),
+    ) {
+        Ok(d) => d,
+        Err(e) => {
+            warn!(error = %e, "INVITE refused: no dialog");
+            let _ = tx.reply(StatusCode::BadRequest).await;
+            return;
+        }
+    };
+    let placed = place_leg_b(&shared, &tx, leg);
+    let (b, outcome, b_states) = match placed {
+        Ok(p) => p,
+        Err(e) => {
+            warn!(error = %e, "leg B could not be placed");
+            let _ = a.reject(Some(StatusCode::ServiceUnavailable), None);
+            let mut a = a;
+            let _ = a.handle(&mut tx).await;
+            return;
+        }
+    };
+    tokio::spawn(relay(a.clone(), a_states, b, outcome, b_states));
+    let mut a = a;
+    if let Err(e) = a.handle(&mut tx).await {
+        debug!(error = %e, "leg A's INVITE transaction ended with an error");
+    }
+}
+
+fn place_leg_b(
+    shared: &Shared,
+    tx: &Transaction,
+    leg: LegB,
+) -> Result<
+    (
+        InviteDialog,
+        JoinHandle<InviteAsyncResult>,
+        DialogStateReceiver,
+    ),
+    String,
+> {
+    let callee = Uri::try_from(leg.request_uri.as_str()).map_err(|e| e.to_string())?;
+    let caller =
+        Uri::try_from(format!("sip:{}@{}", leg.from_user, shared.local_addr.ip()).as_str())
+            .map_err(|e| e.to_string())?;
+    let body = tx.original.body.clone();
+    let option = InviteOption {
+        caller,
+        callee,
+        destination: Some(leg.destination),
+        content_type: header(&tx.original, "Content-Type").map(str::to_owned),
+        offer: (!body.is_empty()).then_some(body),
+        contact: shared.contact.clone(),
+        headers: Some(leg.headers),
+        ..Default::default()
+    };
+    let (states_tx, states) = shared.dialogs.new_dialog_state_channel();
+    let (dialog, outcome) = shared
+        .dialogs
+        .do_invite_async(option, states_tx)
+        .map_err(|e| e.to_string())?;
+    Ok((dialog, outcome, states))
+}
+
+/// The answer's body and its Content-Type, to pass on to the other leg.
+fn content(resp: &Response) -> (Option<Vec<Header>>, Option<Vec<u8>>) {
+    if resp.body.is_empty() {
+        return (None, None);
+    }
+    let ct = resp
+        .headers
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case("Content-Type"))
+        .map(|h| vec![Header::Other("Content-Type".into(), h.value().to_owned())]);
+    (ct, Some(resp.body.clone()))
+}
+
+async fn relay(
+    a: InviteDialog,
+    mut a_states: DialogStateReceiver,
+    b: InviteDialog,
+    mut outcome: JoinHandle<InviteAsyncResult>,
+    mut b_states: DialogStateReceiver,
+) {
+    let mut a_gone = false;
+    let result = loop {
+        tokio::select! {
+            Some(state) = b_states.recv() => {
+                if let DialogState::Early(_, resp) = state {
+                    let (headers, body) = content(&resp);
+                    let _ = a.ringing(headers, body);
+                }
+            }
+            Some(state) = a_states.recv(), if !a_gone => {
+                if let DialogState::Terminated(_, reason) = state {
+                    debug!(?reason, "leg A ended before the answer: cancelling leg B");
+                    a_gone = true;
+                    let _ = b.cancel().await;
+                }
+            }
+            r = &mut outcome => break r,
+        }
+    };
+    let answer = match result {
+        Ok(Ok((_, Some(resp)))) => resp,
+        other => {
+            debug!(?other, "leg B gave no final answer");
+            let _ = a.reject(Some(StatusCode::RequestTimeout), None);
+            return;
+        }
+    };
+    if answer.status_code.code() / 100 != 2 {
+        info!(code = answer.status_code.code(), "leg B refused; relayed");
+        let _ = a.reject(Some(answer.status_code.clone()), None);
+        return;
+    }
+    if a_gone {
+        // The answer crossed the caller's CANCEL: rsipstack ends leg B itself.
+        return;
+    }
+    let (headers, body) = content(&answer);
+    if let Err(e) = a.accept(headers, body) {
+        warn!(error = %e, "leg A could not be answered; ending leg B");
+        let _ = b.bye().await;
+        return;
+    }
+    info!("call bridged");
+    loop {
+        tokio::select! {
+            Some(state) = a_states.recv() => {
+                if let DialogState::Terminated(_, reason) = state {
+                    info!(?reason, "leg A ended; BYE to leg B");
+                    let _ = b.bye().await;
+                    return;
+                }
+            }
+            Some(state) = b_states.recv() => {
+                if let DialogState::Terminated(_, reason) = state {
+                    info!(?reason, "leg B ended; BYE to leg A");
+                    let _ = a.bye().await;
+                    return;
+                }
+            }
+            else => return,
+        }
+    }
+}
