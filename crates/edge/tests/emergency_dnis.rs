@@ -9,7 +9,7 @@ use common::{free_udp_port, re, Sipp, World, AGENT, ROUTING_NUMBER, SIP_PASSWORD
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e12_911_reaches_the_carrier_at_the_routing_number_with_the_leased_callback() {
-    let world = World::seed().await;
+    let world = World::seed(free_udp_port()).await;
     let mut carrier = Sipp::start(
         "carrier_expects_911_dnis.xml",
         free_udp_port(),

@@ -49,7 +49,9 @@ pub fn free_udp_port() -> u16 {
 }
 
 impl World {
-    pub async fn seed() -> World {
+    /// The seeded world; the connector's origination route points at
+    /// `127.0.0.1:origination_port`.
+    pub async fn seed(origination_port: u16) -> World {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -101,7 +103,7 @@ impl World {
             .await
             .expect("assign");
         let vc = bo
-            .create_voice_connector(ACCOUNT, &connector())
+            .create_voice_connector(ACCOUNT, &connector(origination_port))
             .await
             .expect("connector");
         bo.set_emergency_config(
@@ -145,7 +147,7 @@ impl World {
     }
 }
 
-fn connector() -> VoiceConnectorSettings {
+fn connector(origination_port: u16) -> VoiceConnectorSettings {
     VoiceConnectorSettings {
         name: "Carrier trunk".into(),
         termination: Termination {
@@ -159,7 +161,7 @@ fn connector() -> VoiceConnectorSettings {
             enabled: true,
             routes: vec![Route {
                 host: "127.0.0.1".into(),
-                port: 5999,
+                port: origination_port,
                 protocol: Protocol::UDP,
                 priority: 1,
                 weight: 1,
