@@ -23,9 +23,13 @@ async fn e12_911_reaches_the_carrier_at_the_routing_number_with_the_leased_callb
     let edge = world.edge(carrier.addr, Vec::new()).await;
     let edge_addr = edge.local_addr().to_string();
     let mut agent = Sipp::start(
-        "agent_register_call_911.xml",
+        "agent_register_call.xml",
         free_udp_port(),
-        &[("USER", AGENT.into()), ("PASSWORD", SIP_PASSWORD.into())],
+        &[
+            ("USER", AGENT.into()),
+            ("PASSWORD", SIP_PASSWORD.into()),
+            ("DIALLED", "911".into()),
+        ],
         &[&edge_addr],
     )
     .await;
