@@ -14,7 +14,7 @@ use rsipstack::transaction::transaction::Transaction;
 use tracing::{info, warn};
 
 use crate::lookup;
-use crate::relay::{self, LegB};
+use crate::relay::{self, EmergencyEnd, LegB};
 use crate::routing::{self, Decision, Notice, RingPriority, TrunkRoute};
 use crate::server::{authenticate, header, source, Shared};
 
@@ -68,7 +68,7 @@ async fn outbound(shared: &Shared, tx: &Transaction, dialled: &str, user: SipUse
         }
     };
     carry_out(shared, &user, &route, notices, &tx.original.body);
-    Ok(trunk_leg(shared, tx, &route))
+    Ok(trunk_leg(shared, tx, &route, &user))
 }
 
 /// E11 and E12's warnings. The supervisors' alert is raised on its own task: it never
@@ -121,7 +121,7 @@ fn carry_out(
     );
 }
 
-fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute) -> LegB {
+fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUser) -> LegB {
     let carrier = shared.config.carrier;
     let mut headers = Vec::new();
     if let Some(pai) = &route.asserted_user {
@@ -140,6 +140,11 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute) -> LegB {
         from_user: route.from_user.clone(),
         destination: carrier.into(),
         headers,
+        emergency_end: route.emergency.then(|| EmergencyEnd {
+            bo: shared.bo.clone(),
+            account: user.user.account_id.clone(),
+            agent_id: user.user.id.clone(),
+        }),
     }
 }
 
@@ -175,6 +180,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 request_uri: binding.contact,
                 from_user: caller,
                 headers,
+                emergency_end: None,
             })
         }
         Decision::Origination(routes) => {
@@ -187,6 +193,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 request_uri: uri.to_string(),
                 from_user: caller,
                 headers: Vec::new(),
+                emergency_end: None,
             })
         }
         Decision::Reply { code, reason } => Err((code, reason)),

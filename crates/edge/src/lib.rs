@@ -26,7 +26,9 @@
 //!   B2BUA: leg A answered as UAS, leg B placed as UAC with the caller's body passed
 //!   through unchanged; 18x and the final answer are relayed to A, and a CANCEL or
 //!   BYE of either side ends the other. E11's supervisor alert is raised on its own
-//!   task beside the INVITE, never before it and never holding it.
+//!   task beside the INVITE, never before it and never holding it. When an emergency
+//!   call ends (or never connects), the edge starts the callback window (`end_call`,
+//!   E5) and marks the supervisors' alert as ended (E13).
 //!
 //! # Not yet (see issue 6)
 //! Calls' states to the supervisors' feed (S1), origination failover and weights,

@@ -14,6 +14,7 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::server::{header, Shared};
+use backoffice::Backoffice;
 
 /// The INVITE as leg B will carry it.
 #[derive(Debug)]
@@ -22,6 +23,31 @@ pub(crate) struct LegB {
     pub(crate) from_user: String,
     pub(crate) destination: SipAddr,
     pub(crate) headers: Vec<Header>,
+    /// Set on an agent's emergency call: what its end starts.
+    pub(crate) emergency_end: Option<EmergencyEnd>,
+}
+
+/// E5, E13: when an emergency call ends (either side, or it never connected), the
+/// callback window starts (`end_call`: 60 minutes from now) and the supervisors'
+/// alert shows the call as ended.
+#[derive(Debug)]
+pub(crate) struct EmergencyEnd {
+    pub(crate) bo: Backoffice,
+    pub(crate) account: String,
+    pub(crate) agent_id: String,
+}
+
+impl EmergencyEnd {
+    async fn run(self) {
+        // A fallback callback number has no lease to end: nothing to do then.
+        match self.bo.end_call(&self.account, &self.agent_id).await {
+            Ok(lease) => info!(until = %lease.expires_at, "callback window started (E5)"),
+            Err(e) => debug!(error = %e, "no callback lease to end"),
+        }
+        if let Err(e) = self.bo.end_emergency(&self.account, &self.agent_id).await {
+            warn!(error = %e, "supervisors' alert not marked as ended");
+        }
+    }
 }
 
 /// Places leg B for the caller's INVITE in `tx` and relays between the two legs until
@@ -41,10 +67,18 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
             return;
         }
     };
+    let emergency_end = leg.emergency_end;
+    let leg = LegB {
+        emergency_end: None,
+        ..leg
+    };
     let placed = place_leg_b(&shared, &tx, leg);
     let (b, outcome, b_states) = match placed {
         Ok(p) => p,
         Err(e) => {
+            if let Some(end) = emergency_end {
+                tokio::spawn(end.run());
+            }
             warn!(error = %e, "leg B could not be placed");
             let _ = a.reject(Some(StatusCode::ServiceUnavailable), None);
             let mut a = a;
@@ -52,7 +86,14 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
             return;
         }
     };
-    tokio::spawn(relay(a.clone(), a_states, b, outcome, b_states));
+    let end = emergency_end;
+    let a_relay = a.clone();
+    tokio::spawn(async move {
+        relay(a_relay, a_states, b, outcome, b_states).await;
+        if let Some(end) = end {
+            end.run().await;
+        }
+    });
     let mut a = a;
     if let Err(e) = a.handle(&mut tx).await {
         debug!(error = %e, "leg A's INVITE transaction ended with an error");

@@ -43,14 +43,45 @@ async fn e12_911_reaches_the_carrier_at_the_routing_number_with_the_leased_callb
         .expect("lease lookup")
         .expect("the 911 took a lease");
     assert_eq!(lease.e164, world.pool_number);
+    // E5: the call ended at the BYE, so the 60-minute window has started.
+    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(5);
+    let lease = loop {
+        let l = world
+            .bo
+            .lease_of_agent(common::ACCOUNT, &world.agent_id)
+            .await
+            .expect("lease lookup")
+            .expect("still leased inside the window");
+        if l.call_ended_at.is_some() || tokio::time::Instant::now() > deadline {
+            break l;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(
+        lease.call_ended_at,
+        Some(common::T0),
+        "window starts at the end"
+    );
+    assert_eq!(
+        lease.expires_at,
+        common::T0.plus(backoffice::leases::CALLBACK_WINDOW)
+    );
     assert_eq!(edge.contacts(&world.agent_id).len(), 1);
-    // E11: the supervisors were alerted, with the callback number sent.
-    let alerts = world
-        .bo
-        .emergency_alerts(common::ACCOUNT)
-        .await
-        .expect("alerts");
-    assert_eq!(alerts.len(), 1);
-    assert_eq!(alerts[0].callback_number, world.pool_number);
-    assert!(!alerts[0].test);
+    // E11: the supervisors were alerted with the callback number sent; E13: the alert
+    // shows the call as ended (marked just after the window starts, so wait for it).
+    let alert = loop {
+        let alerts = world
+            .bo
+            .emergency_alerts(common::ACCOUNT)
+            .await
+            .expect("alerts");
+        assert_eq!(alerts.len(), 1);
+        if alerts[0].ended_at.is_some() || tokio::time::Instant::now() > deadline {
+            break alerts[0].clone();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(alert.callback_number, world.pool_number);
+    assert!(!alert.test);
+    assert_eq!(alert.ended_at, Some(common::T0));
 }
