@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use backoffice::auth::Principal;
+use backoffice::live::Direction;
 use backoffice::redact::Redacted;
 use backoffice::SipUser;
 use rsipstack::sip::prelude::HeadersExt;
@@ -14,7 +15,7 @@ use rsipstack::transaction::transaction::Transaction;
 use tracing::{info, warn};
 
 use crate::lookup;
-use crate::relay::{self, EmergencyEnd, LegB};
+use crate::relay::{self, CallReporter, EmergencyEnd, LegB};
 use crate::routing::{self, Decision, Notice, RingPriority, TrunkRoute};
 use crate::server::{authenticate, header, source, Shared};
 
@@ -91,12 +92,7 @@ fn carry_out(
             }
             Notice::SupervisorAlert { test, callback } => {
                 let bo = shared.bo.clone();
-                let agent = Principal {
-                    user_id: user.user.id.clone(),
-                    account_id: user.user.account_id.clone(),
-                    username: user.user.username.clone(),
-                    role: user.user.role,
-                };
+                let agent = principal(user);
                 let location = if String::from_utf8_lossy(body).contains("civicAddress") {
                     "civic address by value (PIDF-LO in the INVITE)"
                 } else {
@@ -145,6 +141,20 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
             account: user.user.account_id.clone(),
             agent_id: user.user.id.clone(),
         }),
+        report: (!route.emergency).then(|| CallReporter {
+            bo: shared.bo.clone(),
+            agent: principal(user),
+            direction: Direction::Outbound,
+        }),
+    }
+}
+
+fn principal(user: &SipUser) -> Principal {
+    Principal {
+        user_id: user.user.id.clone(),
+        account_id: user.user.account_id.clone(),
+        username: user.user.username.clone(),
+        role: user.user.role,
     }
 }
 
@@ -181,6 +191,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 from_user: caller,
                 headers,
                 emergency_end: None,
+                report: None,
             })
         }
         Decision::Origination(routes) => {
@@ -194,6 +205,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 from_user: caller,
                 headers: Vec::new(),
                 emergency_end: None,
+                report: None,
             })
         }
         Decision::Reply { code, reason } => Err((code, reason)),

@@ -31,7 +31,8 @@
 //!   E5) and marks the supervisors' alert as ended (E13).
 //!
 //! # Not yet (see issue 6)
-//! Calls' states to the supervisors' feed (S1), origination failover and weights,
+//! Inbound calls' states to the supervisors' feed (outbound ordinary calls are
+//! reported, S1, under leg A's Call-ID), origination failover and weights,
 //! re-INVITE/INFO relay, TCP/TLS, the To of a callback leg (it carries the contact,
 //! not the dialled number), bindings shared between edge instances, a fuzz target,
 //! the `backoffice serve --sip` subcommand, the kamailio benchmark.

@@ -14,6 +14,8 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::server::{header, Shared};
+use backoffice::auth::Principal;
+use backoffice::live::{CallReport, CallState, Direction};
 use backoffice::Backoffice;
 
 /// The INVITE as leg B will carry it.
@@ -25,6 +27,34 @@ pub(crate) struct LegB {
     pub(crate) headers: Vec<Header>,
     /// Set on an agent's emergency call: what its end starts.
     pub(crate) emergency_end: Option<EmergencyEnd>,
+    /// Set on an agent's ordinary outbound call: its states go to the supervisors.
+    pub(crate) report: Option<CallReporter>,
+}
+
+/// S1: an agent's ordinary call as the supervisors' live view shows it, reported
+/// under leg A's Call-ID (the id the agent's app knows the call by). Emergency calls
+/// are never reported as conversations (E7); their alert stands for them (S2).
+#[derive(Debug)]
+pub(crate) struct CallReporter {
+    pub(crate) bo: Backoffice,
+    pub(crate) agent: Principal,
+    pub(crate) direction: Direction,
+}
+
+impl CallReporter {
+    async fn state(&self, call_id: &str, state: CallState) {
+        let report = CallReport {
+            call_id: call_id.to_owned(),
+            state,
+            direction: self.direction,
+            queue: None,
+            recording: false,
+            emergency: false,
+        };
+        if let Err(e) = self.bo.report_call(&self.agent, &report).await {
+            warn!(error = %e, "call state not reported to the supervisors (S1)");
+        }
+    }
 }
 
 /// E5, E13: when an emergency call ends (either side, or it never connected), the
@@ -68,10 +98,13 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
         }
     };
     let emergency_end = leg.emergency_end;
+    let report = leg.report;
     let leg = LegB {
         emergency_end: None,
+        report: None,
         ..leg
     };
+    let call_id = a.id().call_id.clone();
     let placed = place_leg_b(&shared, &tx, leg);
     let (b, outcome, b_states) = match placed {
         Ok(p) => p,
@@ -89,7 +122,19 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
     let end = emergency_end;
     let a_relay = a.clone();
     tokio::spawn(async move {
-        relay(a_relay, a_states, b, outcome, b_states).await;
+        relay(
+            a_relay,
+            a_states,
+            b,
+            outcome,
+            b_states,
+            &call_id,
+            report.as_ref(),
+        )
+        .await;
+        if let Some(report) = &report {
+            report.state(&call_id, CallState::Ended).await;
+        }
         if let Some(end) = end {
             end.run().await;
         }
@@ -154,14 +199,21 @@ async fn relay(
     b: InviteDialog,
     mut outcome: JoinHandle<InviteAsyncResult>,
     mut b_states: DialogStateReceiver,
+    call_id: &str,
+    report: Option<&CallReporter>,
 ) {
     let mut a_gone = false;
+    let mut ringing = false;
     let result = loop {
         tokio::select! {
             Some(state) = b_states.recv() => {
                 if let DialogState::Early(_, resp) = state {
                     let (headers, body) = content(&resp);
                     let _ = a.ringing(headers, body);
+                    if let Some(r) = report.filter(|_| !ringing) {
+                        r.state(call_id, CallState::Ringing).await;
+                    }
+                    ringing = true;
                 }
             }
             Some(state) = a_states.recv(), if !a_gone => {
@@ -198,6 +250,9 @@ async fn relay(
         return;
     }
     info!("call bridged");
+    if let Some(r) = report {
+        r.state(call_id, CallState::Talking).await;
+    }
     loop {
         tokio::select! {
             Some(state) = a_states.recv() => {

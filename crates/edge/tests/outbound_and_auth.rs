@@ -6,6 +6,7 @@ mod common;
 
 use std::time::Duration;
 
+use backoffice::live::{CallState, Direction, LiveEvent};
 use common::{free_udp_port, re, Sipp, World, AGENT, SIP_PASSWORD};
 use tokio::net::UdpSocket;
 
@@ -23,6 +24,7 @@ async fn v01_public_call_leaves_through_termination_with_the_agents_number() {
     )
     .await;
     let edge = world.edge(carrier.addr, Vec::new()).await;
+    let mut live = world.bo.subscribe_live();
     let mut agent = Sipp::start(
         "agent_register_call.xml",
         free_udp_port(),
@@ -37,6 +39,29 @@ async fn v01_public_call_leaves_through_termination_with_the_agents_number() {
     .await;
     agent.assert_passed().await;
     carrier.assert_passed().await;
+    // S1: the supervisors saw the call talking, as the agent's outbound call, then
+    // its row removed when it ended.
+    let mut seen = Vec::new();
+    while seen.len() < 2 {
+        match tokio::time::timeout(Duration::from_secs(5), live.recv()).await {
+            Ok(Ok((account, event))) if account == common::ACCOUNT => seen.push(event),
+            Ok(Ok(_)) => {}
+            other => panic!("live feed: {other:?} after {seen:?}"),
+        }
+    }
+    match &seen[0] {
+        LiveEvent::Call(c) => {
+            assert_eq!(c.state, CallState::Talking);
+            assert_eq!(c.direction, Direction::Outbound);
+            assert_eq!(c.agent_id, world.agent_id);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        matches!(&seen[1], LiveEvent::CallRemoved { agent_id, .. } if *agent_id == world.agent_id),
+        "{seen:?}"
+    );
+    assert!(world.bo.ongoing_calls(common::ACCOUNT).is_empty());
     // An ordinary call takes no callback lease and raises no emergency alert.
     assert_eq!(
         world
