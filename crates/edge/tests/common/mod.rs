@@ -38,6 +38,8 @@ pub struct World {
     pub agent_number: String,
     /// The only number of the callback pool, so the lease is known in advance.
     pub pool_number: String,
+    /// The SQLite URL, for a second connection.
+    pub url: String,
     _dir: tempfile::TempDir,
 }
 
@@ -63,6 +65,7 @@ impl World {
         let url = format!("sqlite://{}?mode=rwc", dir.path().join("bo.db").display());
         let clock = ManualClock::new(T0);
         let store = Store::connect(&url).await.expect("store");
+        let url = url.clone();
         let bo = Backoffice::new(
             store,
             Arc::new(clock.clone()),
@@ -125,6 +128,7 @@ impl World {
             agent_id: user.id,
             agent_number,
             pool_number,
+            url,
             _dir: dir,
         }
     }
