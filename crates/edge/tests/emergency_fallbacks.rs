@@ -1,4 +1,4 @@
-//! E12's test number and E5's budget, end to end with real sipp peers: 933 goes to
+//! E12's test number and its fallback without configuration, and E5's budget, end to end with real sipp peers: 933 goes to
 //! the test routing number and alerts as a test; when the lease cannot be had within
 //! the budget (the database's write lock is held by someone else), the 911 still
 //! leaves at once with the agent's own number as the callback.
@@ -88,4 +88,11 @@ async fn e05_lease_over_budget_falls_back_to_the_agents_number_at_once() {
         .execute(&mut blocker)
         .await
         .expect("release");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e12_without_configuration_911_goes_to_the_carrier_as_dialled() {
+    let world = World::seed_with(free_udp_port(), false).await;
+    // The carrier's own emergency handling gets 911 itself, with the leased callback.
+    emergency_call(&world, "911", "911", &world.pool_number).await;
 }

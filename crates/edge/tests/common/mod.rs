@@ -54,6 +54,12 @@ impl World {
     /// The seeded world; the connector's origination route points at
     /// `127.0.0.1:origination_port`.
     pub async fn seed(origination_port: u16) -> World {
+        World::seed_with(origination_port, true).await
+    }
+
+    /// Like [`World::seed`]; without `emergency_config` the connector has no emergency
+    /// calling configuration (E12's fallback).
+    pub async fn seed_with(origination_port: u16, emergency_config: bool) -> World {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -109,13 +115,15 @@ impl World {
             .create_voice_connector(ACCOUNT, &connector(origination_port))
             .await
             .expect("connector");
-        bo.set_emergency_config(
-            ACCOUNT,
-            &vc.id,
-            &EmergencyConfig::us(ROUTING_NUMBER, Some(TEST_ROUTING_NUMBER)),
-        )
-        .await
-        .expect("emergency config");
+        if emergency_config {
+            bo.set_emergency_config(
+                ACCOUNT,
+                &vc.id,
+                &EmergencyConfig::us(ROUTING_NUMBER, Some(TEST_ROUTING_NUMBER)),
+            )
+            .await
+            .expect("emergency config");
+        }
         bo.assign_to_voice_connector(ACCOUNT, &admin, &pool_number, &vc.id)
             .await
             .expect("assign to connector");
