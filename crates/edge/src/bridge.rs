@@ -16,7 +16,7 @@ use tracing::{info, warn};
 
 use crate::lookup;
 use crate::relay::{self, CallReporter, EmergencyEnd, LegB};
-use crate::routing::{self, Decision, Notice, RingPriority, TrunkRoute};
+use crate::routing::{self, Decision, Dialled, Notice, RingPriority, TrunkRoute};
 use crate::server::{authenticate, header, source, Shared};
 
 /// A new INVITE: authenticate (or recognise the carrier), route, bridge.
@@ -167,6 +167,12 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
         .and_then(|f| f.uri().ok())
         .and_then(|u| u.user().map(str::to_owned))
         .unwrap_or_else(|| "anonymous".to_owned());
+    // Carriers send the number in several forms (`+1...`, `1...`, 10 digits).
+    let number = match routing::classify(dialled) {
+        Dialled::Public(e164) => e164,
+        _ => dialled.to_owned(),
+    };
+    let dialled = number.as_str();
     let state = lookup::inbound_state(&shared.bo, dialled, now).await;
     match routing::route_inbound(&state) {
         Decision::Agent { user_id, priority } => {
@@ -180,7 +186,13 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
             };
             let uri = Uri::try_from(binding.contact.as_str())
                 .map_err(|_| (480, "Temporarily Unavailable"))?;
-            let mut headers = Vec::new();
+            // The Request-URI and To are the registered contact (rsipstack couples
+            // them); the number the caller dialled, which tells the agent's app that
+            // this is the emergency callback, travels in P-Called-Party-ID (RFC 3455).
+            let mut headers = vec![Header::Other(
+                "P-Called-Party-ID".into(),
+                format!("<sip:{dialled}@{};user=phone>", shared.local_addr.ip()),
+            )];
             if priority == RingPriority::EmergencyCallback {
                 info!(agent = %user_id, "emergency callback to the leasing agent (E6)");
                 headers.push(Header::Other("Priority".into(), "emergency".into()));

@@ -33,8 +33,9 @@
 //! # Not yet (see issue 6)
 //! Inbound calls' states to the supervisors' feed (outbound ordinary calls are
 //! reported, S1, under leg A's Call-ID), origination failover and weights,
-//! re-INVITE/INFO relay, TCP/TLS, the To of a callback leg (it carries the contact,
-//! not the dialled number), bindings shared between edge instances, a fuzz target,
+//! re-INVITE/INFO relay, TCP/TLS, reading P-Called-Party-ID in `sip-ua` (a leg to an
+//! agent carries the contact in its Request-URI and To, the dialled number in
+//! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a fuzz target,
 //! the `backoffice serve --sip` subcommand, the kamailio benchmark.
 
 pub mod digest;

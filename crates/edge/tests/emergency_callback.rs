@@ -57,7 +57,11 @@ async fn e06_callback_reaches_the_leasing_agent_only_inside_the_window() {
     let mut agent = Sipp::start(
         "agent_expects_callback.xml",
         agent_port,
-        &[("USER", AGENT.into()), ("CENTER", re(CENTER))],
+        &[
+            ("USER", AGENT.into()),
+            ("CENTER", re(CENTER)),
+            ("NUMBER", re(&world.pool_number)),
+        ],
         &[],
     )
     .await;
