@@ -36,7 +36,10 @@
 //! re-INVITE/INFO relay, TCP/TLS, reading P-Called-Party-ID in `sip-ua` (a leg to an
 //! agent carries the contact in its Request-URI and To, the dialled number in
 //! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a fuzz target,
-//! the `backoffice serve --sip` subcommand, the kamailio benchmark.
+//! the kamailio benchmark. The `edge` binary (`src/main.rs`) runs an edge over a
+//! back-office database; the back office's own binary cannot start it (`edge`
+//! depends on `backoffice`), so `backoffice serve --sip` would need the binaries to
+//! move.
 
 pub mod digest;
 pub mod lookup;
