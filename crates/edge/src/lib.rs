@@ -35,8 +35,9 @@
 //! reported, S1, under leg A's Call-ID), origination failover and weights,
 //! re-INVITE/INFO relay, TCP/TLS, reading P-Called-Party-ID in `sip-ua` (a leg to an
 //! agent carries the contact in its Request-URI and To, the dialled number in
-//! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a fuzz target,
-//! the kamailio benchmark. The `edge` binary (`src/main.rs`) runs an edge over a
+//! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a cargo-fuzz
+//! target (`tests/fuzz_message_path.rs` sends mutated datagrams meanwhile), the
+//! kamailio benchmark, the admin warning beyond a log line (E12). The `edge` binary (`src/main.rs`) runs an edge over a
 //! back-office database; the back office's own binary cannot start it (`edge`
 //! depends on `backoffice`), so `backoffice serve --sip` would need the binaries to
 //! move.
