@@ -143,6 +143,28 @@ impl World {
 
     /// An edge on a free loopback port, sending terminated calls to `carrier`.
     pub async fn edge(&self, carrier: SocketAddr, carrier_sources: Vec<SocketAddr>) -> Edge {
+        self.edge_on(self.bo.clone(), carrier, carrier_sources)
+            .await
+    }
+
+    /// Another back-office instance on the same database (its own connections), as
+    /// a second edge process would have.
+    pub async fn instance(&self) -> Backoffice {
+        let store = Store::connect(&self.url).await.expect("second instance");
+        Backoffice::new(
+            store,
+            Arc::new(self.clock.clone()),
+            Arc::new(BuiltinSupplier::new()),
+        )
+    }
+
+    /// An edge over the back-office instance `bo`.
+    pub async fn edge_on(
+        &self,
+        bo: Backoffice,
+        carrier: SocketAddr,
+        carrier_sources: Vec<SocketAddr>,
+    ) -> Edge {
         let config = EdgeConfig {
             bind: "127.0.0.1:0".parse().expect("address"),
             account: ACCOUNT.into(),
@@ -153,7 +175,7 @@ impl World {
             site_callback: None,
             lease_budget: Duration::from_millis(200),
         };
-        Edge::start(config, self.bo.clone(), Arc::new(self.clock.clone()))
+        Edge::start(config, bo, Arc::new(self.clock.clone()))
             .await
             .expect("edge starts")
     }
