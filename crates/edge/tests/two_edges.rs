@@ -1,16 +1,28 @@
 //! E5, E6 across edge instances: a lease taken by one edge's 911 lives in the shared
 //! database, so a second edge (its own back-office instance and connections) routes
-//! the emergency center's callback to the leasing agent registered there.
+//! the emergency center's callback to the leasing agent registered there. On a SQLite
+//! file and on PostgreSQL (the multi-instance deployment).
 
 mod common;
 
-use common::{free_udp_port, re, Sipp, World, ACCOUNT, AGENT, ROUTING_NUMBER, SIP_PASSWORD};
+use common::{
+    free_udp_port, re, Sipp, TestDb, World, ACCOUNT, AGENT, ROUTING_NUMBER, SIP_PASSWORD,
+};
 
 const CENTER: &str = "+13125550911";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn e06_second_edge_routes_the_callback_of_a_lease_the_first_edge_took() {
-    let world = World::seed(free_udp_port()).await;
+async fn sqlite_e06_second_edge_routes_the_callback_of_a_lease_the_first_edge_took() {
+    second_edge_routes_the_callback(TestDb::sqlite()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_e06_second_edge_routes_the_callback_of_a_lease_the_first_edge_took() {
+    second_edge_routes_the_callback(TestDb::postgres().await).await;
+}
+
+async fn second_edge_routes_the_callback(db: TestDb) {
+    let world = World::seed_on(db, free_udp_port(), true).await;
     // Edge 1: the agent's 911 takes the lease.
     let mut carrier = Sipp::start(
         "carrier_expects_911_dnis.xml",

@@ -5,6 +5,10 @@
 
 #![allow(dead_code)] // each test binary uses a different subset
 
+mod pg;
+
+pub use pg::TestDb;
+
 use std::net::{SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
 use std::process::{ExitStatus, Stdio};
@@ -38,9 +42,9 @@ pub struct World {
     pub agent_number: String,
     /// The only number of the callback pool, so the lease is known in advance.
     pub pool_number: String,
-    /// The SQLite URL, for a second connection.
+    /// The database URL, for a second connection or instance.
     pub url: String,
-    _dir: tempfile::TempDir,
+    _db: TestDb,
 }
 
 pub fn free_udp_port() -> u16 {
@@ -60,6 +64,11 @@ impl World {
     /// Like [`World::seed`]; without `emergency_config` the connector has no emergency
     /// calling configuration (E12's fallback).
     pub async fn seed_with(origination_port: u16, emergency_config: bool) -> World {
+        World::seed_on(TestDb::sqlite(), origination_port, emergency_config).await
+    }
+
+    /// Like [`World::seed_with`], on the given database.
+    pub async fn seed_on(db: TestDb, origination_port: u16, emergency_config: bool) -> World {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -67,11 +76,9 @@ impl World {
             )
             .with_test_writer()
             .try_init();
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("bo.db").display());
+        let url = db.url();
         let clock = ManualClock::new(T0);
         let store = Store::connect(&url).await.expect("store");
-        let url = url.clone();
         let bo = Backoffice::new(
             store,
             Arc::new(clock.clone()),
@@ -137,7 +144,7 @@ impl World {
             agent_number,
             pool_number,
             url,
-            _dir: dir,
+            _db: db,
         }
     }
 
