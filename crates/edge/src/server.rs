@@ -345,7 +345,9 @@ pub(crate) fn parse_contact(value: &str) -> Option<(String, Option<u32>)> {
 }
 
 /// The address a request came from: the top Via's `received`/`rport`, else its
-/// sent-by (RFC 3261 18.2.1, RFC 3581).
+/// sent-by. On UDP rsipstack sets both from the datagram's real source whenever the
+/// sent-by differs from it, so a sender cannot claim the carrier's address
+/// (`tests/outbound_and_auth.rs` checks this).
 pub(crate) fn source(req: &Request) -> Option<SocketAddr> {
     let via = header(req, "Via")?;
     let mut parts = via.split(';');

@@ -118,8 +118,12 @@ fn request(method: &str, version: &str, cseq_method: &str, port: u16, n: u32) ->
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_gets_errors_and_the_edge_keeps_serving() {
     let world = World::seed(free_udp_port()).await;
+    let carrier_port = free_udp_port();
+    let carrier = format!("127.0.0.1:{carrier_port}")
+        .parse()
+        .expect("address");
     let edge = world
-        .edge("127.0.0.1:9".parse().expect("address"), Vec::new())
+        .edge("127.0.0.1:9".parse().expect("address"), vec![carrier])
         .await;
     let sock = UdpSocket::bind("127.0.0.1:0").await.expect("socket");
     sock.connect(edge.local_addr()).await.expect("connect");
@@ -155,6 +159,11 @@ async fn bad_input_gets_errors_and_the_edge_keeps_serving() {
         reply.contains("Proxy-Authenticate: Digest realm=\""),
         "{reply}"
     );
+    // Claiming the carrier's address in the Via does not make a sender the carrier:
+    // the edge judges by the datagram's real source, so this is challenged too.
+    let spoofed = request("INVITE", "SIP/2.0", "INVITE", carrier_port, 5);
+    let reply = exchange(&sock, &spoofed).await.unwrap_or_default();
+    assert!(reply.starts_with("SIP/2.0 407"), "{reply}");
     // Still serving.
     let reply = exchange(&sock, &request("OPTIONS", "SIP/2.0", "OPTIONS", port, 4)).await;
     assert!(
