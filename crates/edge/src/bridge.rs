@@ -12,10 +12,12 @@ use backoffice::SipUser;
 use rsipstack::sip::prelude::HeadersExt;
 use rsipstack::sip::{Header, StatusCode, Uri};
 use rsipstack::transaction::transaction::Transaction;
+use rsipstack::transport::SipAddr;
 use tracing::{info, warn};
 
+use crate::call_effects::{CallReporter, EmergencyEnd};
 use crate::lookup;
-use crate::relay::{self, CallReporter, EmergencyEnd, LegB};
+use crate::relay::{self, LegB};
 use crate::routing::{self, Decision, Dialled, Notice, RingPriority, TrunkRoute};
 use crate::server::{authenticate, header, source, Shared};
 
@@ -136,6 +138,7 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
         from_user: route.from_user.clone(),
         destination: carrier.into(),
         headers,
+        alternatives: Vec::new(),
         emergency_end: route.emergency.then(|| EmergencyEnd {
             bo: shared.bo.clone(),
             account: user.user.account_id.clone(),
@@ -202,20 +205,25 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 request_uri: binding.contact,
                 from_user: caller,
                 headers,
+                alternatives: Vec::new(),
                 emergency_end: None,
                 report: None,
             })
         }
         Decision::Origination(routes) => {
-            // Best route only in this slice; failover to the next is still to come.
-            let r = &routes[0];
-            let uri = Uri::try_from(format!("sip:{dialled}@{}:{}", r.host, r.port).as_str())
-                .map_err(|_| (502, "Bad Gateway"))?;
+            // In the core's order; the relay fails over to the next (V1).
+            let mut targets = routes.iter().filter_map(|r| {
+                let uri = Uri::try_from(format!("sip:{dialled}@{}:{}", r.host, r.port).as_str());
+                uri.ok()
+                    .map(|u| (u.to_string(), SipAddr::from(u.host_with_port.clone())))
+            });
+            let (request_uri, destination) = targets.next().ok_or((502, "Bad Gateway"))?;
             Ok(LegB {
-                destination: uri.host_with_port.clone().into(),
-                request_uri: uri.to_string(),
+                destination,
+                request_uri,
                 from_user: caller,
                 headers: Vec::new(),
+                alternatives: targets.collect(),
                 emergency_end: None,
                 report: None,
             })

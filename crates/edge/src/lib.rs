@@ -32,7 +32,9 @@
 //!
 //! # Not yet (see issue 6)
 //! Inbound calls' states to the supervisors' feed (outbound ordinary calls are
-//! reported, S1, under leg A's Call-ID), origination failover and weights,
+//! reported, S1, under leg A's Call-ID), weights among routes of equal priority
+//! (origination routes are tried in priority order, failing over on 5xx, 408 or no
+//! answer before anything reached the caller),
 //! re-INVITE/INFO relay, TCP/TLS, reading P-Called-Party-ID in `sip-ua` (a leg to an
 //! agent carries the contact in its Request-URI and To, the dialled number in
 //! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a cargo-fuzz
@@ -48,6 +50,7 @@ pub mod registrar;
 pub mod routing;
 
 mod bridge;
+mod call_effects;
 mod relay;
 mod server;
 

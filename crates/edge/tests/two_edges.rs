@@ -22,7 +22,7 @@ async fn postgres_e06_second_edge_routes_the_callback_of_a_lease_the_first_edge_
 }
 
 async fn second_edge_routes_the_callback(db: TestDb) {
-    let world = World::seed_on(db, free_udp_port(), true).await;
+    let world = World::seed_on(db, &[free_udp_port()], true).await;
     // Edge 1: the agent's 911 takes the lease.
     let mut carrier = Sipp::start(
         "carrier_expects_911_dnis.xml",

@@ -64,11 +64,12 @@ impl World {
     /// Like [`World::seed`]; without `emergency_config` the connector has no emergency
     /// calling configuration (E12's fallback).
     pub async fn seed_with(origination_port: u16, emergency_config: bool) -> World {
-        World::seed_on(TestDb::sqlite(), origination_port, emergency_config).await
+        World::seed_on(TestDb::sqlite(), &[origination_port], emergency_config).await
     }
 
-    /// Like [`World::seed_with`], on the given database.
-    pub async fn seed_on(db: TestDb, origination_port: u16, emergency_config: bool) -> World {
+    /// Like [`World::seed_with`], on the given database, with one origination route
+    /// per port, in order of priority.
+    pub async fn seed_on(db: TestDb, origination_ports: &[u16], emergency_config: bool) -> World {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(
                 tracing_subscriber::EnvFilter::try_from_default_env()
@@ -119,7 +120,7 @@ impl World {
             .await
             .expect("assign");
         let vc = bo
-            .create_voice_connector(ACCOUNT, &connector(origination_port))
+            .create_voice_connector(ACCOUNT, &connector(origination_ports))
             .await
             .expect("connector");
         if emergency_config {
@@ -188,7 +189,7 @@ impl World {
     }
 }
 
-fn connector(origination_port: u16) -> VoiceConnectorSettings {
+fn connector(origination_ports: &[u16]) -> VoiceConnectorSettings {
     VoiceConnectorSettings {
         name: "Carrier trunk".into(),
         termination: Termination {
@@ -200,13 +201,17 @@ fn connector(origination_port: u16) -> VoiceConnectorSettings {
         },
         origination: Origination {
             enabled: true,
-            routes: vec![Route {
-                host: "127.0.0.1".into(),
-                port: origination_port,
-                protocol: Protocol::UDP,
-                priority: 1,
-                weight: 1,
-            }],
+            routes: origination_ports
+                .iter()
+                .zip(1u8..)
+                .map(|(port, priority)| Route {
+                    host: "127.0.0.1".into(),
+                    port: *port,
+                    protocol: Protocol::UDP,
+                    priority,
+                    weight: 1,
+                })
+                .collect(),
         },
     }
 }
