@@ -96,3 +96,40 @@ async fn e12_without_configuration_911_goes_to_the_carrier_as_dialled() {
     // The carrier's own emergency handling gets 911 itself, with the leased callback.
     emergency_call(&world, "911", "911", &world.pool_number).await;
 }
+
+/// E5, E13: an emergency call the agent abandons while it rings (CANCEL) cancels the
+/// carrier's leg too, and its end still starts the callback window.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e13_cancelled_911_cancels_the_carrier_leg_and_starts_the_window() {
+    let world = World::seed(free_udp_port()).await;
+    let mut carrier =
+        Sipp::start("carrier_rings_until_cancel.xml", free_udp_port(), &[], &[]).await;
+    let edge = world.edge(carrier.addr, Vec::new()).await;
+    let mut agent = Sipp::start(
+        "agent_cancels_while_ringing.xml",
+        free_udp_port(),
+        &[
+            ("USER", AGENT.into()),
+            ("PASSWORD", SIP_PASSWORD.into()),
+            ("DIALLED", "911".into()),
+        ],
+        &[&edge.local_addr().to_string()],
+    )
+    .await;
+    agent.assert_passed().await;
+    carrier.assert_passed().await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
+    let lease = loop {
+        let lease = world
+            .bo
+            .lease_of_agent(common::ACCOUNT, &world.agent_id)
+            .await
+            .unwrap()
+            .expect("the 911 took a lease");
+        if lease.call_ended_at.is_some() || tokio::time::Instant::now() > deadline {
+            break lease;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(lease.call_ended_at, Some(common::T0));
+}
