@@ -40,14 +40,14 @@ const TEST: &[&str] = &[
     "sip-tester",
     // baresip: the real SIP/RTP peer of media-net's interop tests (PCMU, Opus).
     "baresip",
-    // kamailio: the stateful relay the SIP edge's throughput is compared with.
-    "kamailio",
     // xwininfo and import: the window test finds the app's window and photographs it.
     "x11-utils",
     "imagemagick",
     // The web console's tests drive headless Chromium through chromedriver.
     "chromium",
     "chromium-driver",
+    // kamailio: the stateful relay the SIP edge's throughput is compared with.
+    "kamailio",
 ];
 
 pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
