@@ -104,8 +104,8 @@ async fn kamailio(port: u16, uas_port: u16) -> (Child, tempfile::TempDir) {
     );
     let path = dir.path().join("kamailio.cfg");
     std::fs::write(&path, cfg).expect("kamailio.cfg");
-    // -DD: stay in the foreground (so kill_on_drop reaches the main process, which
-    // takes its children down), -E: log to stderr.
+    // -DD: stay in the foreground (the main process is our child; SIGTERM to it stops
+    // its workers, see `stop_kamailio`), -E: log to stderr.
     let child = Command::new("kamailio")
         .arg("-f")
         .arg(&path)
@@ -120,6 +120,24 @@ async fn kamailio(port: u16, uas_port: u16) -> (Child, tempfile::TempDir) {
         .expect("kamailio (Debian package kamailio)");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     (child, dir)
+}
+
+/// SIGTERM to kamailio's main process (its own pid only), which stops its children;
+/// a SIGKILL would leave them running. SIGKILL only if it does not stop in time.
+async fn stop_kamailio(kam: &mut Child) {
+    if let Some(pid) = kam.id() {
+        let _ = Command::new("kill")
+            .args(["-TERM", &pid.to_string()])
+            .status()
+            .await;
+        if tokio::time::timeout(Duration::from_secs(5), kam.wait())
+            .await
+            .is_ok()
+        {
+            return;
+        }
+    }
+    let _ = kam.kill().await;
 }
 
 #[tokio::main]
@@ -153,7 +171,7 @@ async fn main() {
     let (mut kam, _dir) = kamailio(kam_port, uas_port).await;
     let (kam_cps, kam_failed) =
         run_uac(&format!("127.0.0.1:{kam_port}"), free_udp_port(), "1000").await;
-    let _ = kam.kill().await;
+    stop_kamailio(&mut kam).await;
     let _ = uas_kam.kill().await;
 
     println!("calls (INVITE, 200, ACK, BYE): {CALLS}, concurrency {CONCURRENCY}, loopback");
