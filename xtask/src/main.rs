@@ -53,6 +53,10 @@ fn bench() -> anyhow::Result<()> {
         "benchmark: media path latency and CPU, against baresip",
         exec::cargo(&["bench", "-p", "media-net", "--bench", "media_path"]),
     )?;
+    exec::step(
+        "benchmark: calls per second through the SIP edge, against kamailio",
+        exec::cargo(&["bench", "-p", "edge", "--bench", "relay_vs_kamailio"]),
+    )?;
     for example in ["lease_bench", "order_bench"] {
         let run = ["run", "--release", "-p", "backoffice", "--example", example];
         exec::step(

@@ -48,6 +48,8 @@ const TEST: &[&str] = &[
     // The web console's tests drive headless Chromium through chromedriver.
     "chromium",
     "chromium-driver",
+    // kamailio: the stateful relay the SIP edge's throughput is compared with.
+    "kamailio",
 ];
 
 pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {

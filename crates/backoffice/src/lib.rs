@@ -52,6 +52,12 @@
 //!   A feed closes (code 4401) when its session expires or is signed out on the same
 //!   instance.
 //!
+//! The SIP edge (`crates/edge`) reads users' SIP digest credentials (a SIP password
+//! per user, kept only as its MD5 HA1 for one realm), a user's own number and who a
+//! number belongs to through [`Backoffice::sip_user`], [`Backoffice::user_number`] and
+//! [`Backoffice::number_owner`]; [`Backoffice::set_sip_password`] sets one (not yet in
+//! the API or the CLI).
+//!
 //! Voice connectors carry termination SIP credentials: write-only passwords, stored as
 //! their RFC 8760 SHA-256 HA1 and shown masked (`********`).
 //!
@@ -77,6 +83,7 @@ pub mod live;
 pub mod numbers;
 pub mod redact;
 mod service;
+mod sip_directory;
 pub mod storage;
 mod workers;
 
@@ -84,5 +91,6 @@ pub use clock::{Clock, ManualClock, SystemClock, Timestamp};
 pub use error::{Error, Result};
 pub use numbers::{BuiltinSupplier, NumberSupplier};
 pub use service::{Account, Backoffice};
+pub use sip_directory::{md5_ha1, NumberOwner, SipUser};
 pub use storage::{Backend, Store};
 pub use workers::Workers;

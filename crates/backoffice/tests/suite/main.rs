@@ -22,4 +22,5 @@ mod numbers;
 mod openapi;
 mod porting;
 mod service;
+mod sip_directory;
 mod workers;
