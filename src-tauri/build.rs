@@ -12,6 +12,7 @@ fn main() {
         "transfer",
         "audio_devices",
         "set_audio_devices",
+        "audio_level",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

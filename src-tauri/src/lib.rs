@@ -41,7 +41,8 @@ pub fn run() {
             commands::send_dtmf,
             commands::transfer,
             commands::audio_devices,
-            commands::set_audio_devices
+            commands::set_audio_devices,
+            commands::audio_level
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

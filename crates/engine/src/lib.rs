@@ -19,10 +19,12 @@ mod convert;
 mod engine;
 mod geolocation;
 mod history;
+mod hotplug;
 mod inbound;
 mod offer;
 mod outputs;
 mod recording;
+mod ringer;
 mod sip_link;
 mod store;
 
@@ -31,4 +33,5 @@ pub use engine::{Engine, EngineOptions};
 pub use geolocation::GeolocationConfig;
 pub use history::HISTORY_FILE;
 pub use recording::RECORDINGS_DIR;
+pub use ringer::SoundSystem;
 pub use store::{StateStore, StoreError};
