@@ -76,6 +76,7 @@ describe('AgentState', () => {
       transfer: () => Promise.resolve(agentView()),
       audioDevices: () => Promise.reject(new Error('unused')),
       setAudioDevices: () => Promise.reject(new Error('unused')),
+      audioLevel: () => Promise.reject(new Error('unused')),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);
