@@ -22,8 +22,8 @@ pub fn run() {
             let dir = data_dir::resolve(app.handle());
             tracing::info!(data_dir = %dir.display(), "starting");
             let options = engine::EngineOptions {
-                data_dir: dir,
                 config_file: data_dir::config_file(),
+                ..engine::EngineOptions::new(&dir)
             };
             let rt = tauri::async_runtime::handle().inner().clone();
             let engine = Arc::new(engine::Engine::start(options, rt));

@@ -80,6 +80,14 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
         return;
     };
     call.ringer = None;
+    // A silent ringer no longer matters once the call is answered.
+    if call
+        .problem
+        .as_ref()
+        .is_some_and(|p| p.message.starts_with(crate::ringer::SILENT_RINGER))
+    {
+        call.problem = None;
+    }
     let mut plan = MediaPlan::new(ip, call_id.0 ^ now.0);
     let sdp = match call.remote_offer.take() {
         Some(offer) => match plan.answer(&offer) {

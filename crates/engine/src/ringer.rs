@@ -67,6 +67,9 @@ pub(crate) fn pattern(alert: Alert, call_waiting: bool) -> RingPattern {
     }
 }
 
+/// How the card's line about a silent ringer starts; the answer clears it.
+pub(crate) const SILENT_RINGER: &str = "The ringer is silent";
+
 /// A ring in progress; dropping it stops the ring.
 #[derive(Debug)]
 pub(crate) struct Ringing {
@@ -155,7 +158,7 @@ fn report(me: &std::sync::Weak<Shared>, call_id: CallId, why: &str) {
         }
         call.problem = Some(UiError::new(
             ErrorCode::AudioUnavailable,
-            format!("The ringer is silent ({why}); the call rings on screen."),
+            format!("{SILENT_RINGER} ({why}); the call rings on screen."),
         ));
     }
     shared.published();

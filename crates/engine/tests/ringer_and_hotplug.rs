@@ -131,6 +131,12 @@ async fn an_unusable_ringer_is_silence_and_a_message_and_the_call_is_still_answe
     assert_eq!(view.calls[0].state, CallState::Ringing);
     engine.answer(call).expect("answer");
     connected(&engine).await;
+    let answered = engine.view();
+    assert!(
+        answered.calls[0].problem.is_none(),
+        "the silent ringer is forgotten once answered: {:?}",
+        answered.calls[0].problem
+    );
     engine.hang_up(call).expect("hang up");
     sipp.assert_passed().await;
 }
