@@ -153,6 +153,10 @@ async fn a_headset_pulled_out_mid_call_falls_back_to_the_default_and_the_call_go
     connected(&engine).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     assert!(!devices.played("usb-headset").is_empty());
+    // During a call the meter reads the call's own microphone (no second opening).
+    let level = engine.audio_level();
+    assert!(level.live, "{level:?}");
+    assert!((level.rms_dbfs + 15.3).abs() < 0.5, "{level:?}");
     let speaker_before = devices.played("desk-speaker").len();
 
     devices.unplug("usb-headset", DeviceKind::Output);
