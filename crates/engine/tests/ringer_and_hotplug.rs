@@ -26,8 +26,17 @@ fn sound() -> MemoryBackend {
 
 /// An engine on the in-memory devices, its SIP socket on `bind` (none when `None`).
 async fn engine_on(sound: &MemoryBackend, bind: Option<SocketAddr>) -> (Engine, tempfile::TempDir) {
+    engine_via(sound, bind, free_sip_addr()).await
+}
+
+/// Like [`engine_on`], its calls going to `proxy`.
+async fn engine_via(
+    sound: &MemoryBackend,
+    bind: Option<SocketAddr>,
+    proxy: SocketAddr,
+) -> (Engine, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("data dir");
-    let config = bind.map_or(String::new(), |b| config_bound(free_sip_addr(), b, ""));
+    let config = bind.map_or(String::new(), |b| config_bound(proxy, b, ""));
     std::fs::write(dir.path().join("softphone.toml"), config).expect("config file");
     let mut options = EngineOptions::new(dir.path());
     options.sound = SoundSystem::memory(sound.clone());
@@ -109,6 +118,67 @@ async fn an_inbound_call_rings_on_the_ringer_device_until_it_is_answered() {
 
     engine.hang_up(call).expect("hang up");
     sipp.assert_passed().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e06_the_emergency_centers_callback_rings_with_its_own_higher_faster_pattern() {
+    let devices = sound();
+    let bind = free_sip_addr();
+    let mut psap = Sipp::serve("emergency_911.xml").await;
+    let (engine, _dir) = engine_via(&devices, Some(bind), psap.addr).await;
+    // A 911 call starts the callback window for the agent's number (E5).
+    let id = engine.dial("911").expect("dial 911");
+    wait_view(&engine, "the emergency call is connected", |v| {
+        v.calls
+            .iter()
+            .any(|c| c.id == id && c.state == CallState::Connected)
+    })
+    .await;
+    engine.hang_up(id).expect("hang up");
+    wait_view(&engine, "the callback window runs", |v| {
+        v.callback_window.is_some() && !v.presence_locked
+    })
+    .await;
+    psap.assert_passed().await;
+    let rung_before = devices.played("desk-speaker").len();
+
+    let mut callback = Sipp::call_to(
+        "inbound_to_service_answered_agent_hangs_up.xml",
+        "+12065550100",
+        bind,
+    )
+    .await;
+    let view = wait_view(&engine, "the callback rings", |v| {
+        v.calls.iter().any(|c| c.state == CallState::Ringing)
+    })
+    .await;
+    let call = view
+        .calls
+        .iter()
+        .find(|c| c.state == CallState::Ringing)
+        .unwrap();
+    assert!(call.emergency_callback, "E6: {call:?}");
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let rung = devices.played("desk-speaker")[rung_before..].to_vec();
+    assert!(rung.len() > RATE as usize / 2, "{} samples", rung.len());
+    // First burst (10-240 ms): 1000 + 1300 Hz, none of the ordinary ring's tones.
+    let burst = &rung[RATE as usize / 100..RATE as usize * 24 / 100];
+    for f in [1000.0, 1300.0] {
+        let r = tone_ratio(burst, RATE, f);
+        assert!((0.4..0.6).contains(&r), "{f} Hz in the callback ring: {r}");
+    }
+    assert!(tone_ratio(burst, RATE, 440.0) < 0.05);
+    // Then the gap (260-390 ms) is silent: a cadence faster than 2 s on.
+    let gap = &rung[RATE as usize * 26 / 100..RATE as usize * 39 / 100];
+    assert!(
+        gap.iter().all(|&s| s == 0),
+        "the callback ring has no gap at 260-390 ms"
+    );
+
+    engine.answer(call.id).expect("answer");
+    connected(&engine).await;
+    engine.hang_up(call.id).expect("hang up");
+    callback.assert_passed().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
