@@ -13,6 +13,7 @@ fn main() {
         "audio_devices",
         "set_audio_devices",
         "confirm_location",
+        "audio_level",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

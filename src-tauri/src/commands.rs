@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use engine::Engine;
 use tauri::State;
-use wire::{AgentView, AudioDevicesView, CallControl, DispatchableAddress, Presence, UiError};
+use wire::{
+    AgentView, AudioDevicesView, AudioLevelView, CallControl, DispatchableAddress, Presence,
+    UiError,
+};
 
 #[tauri::command]
 pub fn agent_view(engine: State<'_, Arc<Engine>>) -> AgentView {
@@ -72,15 +75,16 @@ pub async fn audio_devices(engine: State<'_, Arc<Engine>>) -> Result<AudioDevice
         .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))
 }
 
-/// Chooses the microphone and speaker (`None`: the system default).
+/// Chooses the microphone, speaker and ringer (`None`: the system default).
 #[tauri::command]
 pub async fn set_audio_devices(
     engine: State<'_, Arc<Engine>>,
     input: Option<String>,
     output: Option<String>,
+    ringer: Option<String>,
 ) -> Result<AudioDevicesView, UiError> {
     let engine = Arc::clone(&engine);
-    tauri::async_runtime::spawn_blocking(move || engine.set_audio_devices(input, output))
+    tauri::async_runtime::spawn_blocking(move || engine.set_audio_devices(input, output, ringer))
         .await
         .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))
 }
@@ -96,4 +100,11 @@ pub async fn confirm_location(
     tauri::async_runtime::spawn_blocking(move || engine.confirm_location(&address))
         .await
         .map_err(|e| UiError::new(wire::ErrorCode::Internal, e.to_string()))?
+}
+
+/// The microphone's level for the device panel's meter, polled about ten times a
+/// second while the panel is open. Never blocks: it reads what the audio path measured.
+#[tauri::command]
+pub fn audio_level(engine: State<'_, Arc<Engine>>) -> AudioLevelView {
+    engine.audio_level()
 }

@@ -23,8 +23,8 @@ pub fn run() {
             let dir = data_dir::resolve(app.handle());
             tracing::info!(data_dir = %dir.display(), "starting");
             let options = engine::EngineOptions {
-                data_dir: dir.clone(),
                 config_file: data_dir::config_file(),
+                ..engine::EngineOptions::new(&dir)
             };
             let rt = tauri::async_runtime::handle().inner().clone();
             let engine = Arc::new(engine::Engine::start(options, rt));
@@ -46,7 +46,8 @@ pub fn run() {
             commands::transfer,
             commands::audio_devices,
             commands::set_audio_devices,
-            commands::confirm_location
+            commands::confirm_location,
+            commands::audio_level
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

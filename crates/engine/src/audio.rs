@@ -6,13 +6,15 @@
 
 use agent_core::CallId;
 use media::audio::file::{MemorySink, MemorySource, WavFileSink};
-use media::audio::{AudioBackend, AudioSink, AudioSource};
+use media::audio::{AudioSink, AudioSource};
 use wire::{CallQuality, ErrorCode, UiError};
 
 use crate::calls::CallEntry;
 use crate::config::{AudioConfig, AudioDevice};
 use crate::engine::Shared;
+use crate::hotplug::FollowingSink;
 use crate::recording::{TapSink, TapSource};
+use crate::ringer::SoundSystem;
 
 /// The speaker side runs at 48 kHz; the session resamples to the codec's rate.
 const PLAYOUT_RATE: u32 = 48_000;
@@ -24,11 +26,16 @@ fn named(device: &AudioDevice) -> Option<&str> {
     }
 }
 
-/// What the settings screen lists: the system's devices and the current choice.
-/// Blocking (the sound system is asked): call it off the UI and engine threads.
-pub fn list_devices(config: &AudioConfig) -> wire::AudioDevicesView {
+/// What the settings screen lists: the system's devices, the current choice and the
+/// latest hot-plug news. Blocking (the sound system is asked): call it off the UI and
+/// engine threads.
+pub(crate) fn list_devices(
+    sound: &SoundSystem,
+    config: &AudioConfig,
+    notice: Option<String>,
+) -> wire::AudioDevicesView {
     use media::audio::DeviceKind;
-    let backend = media_net::CpalBackend::new();
+    let backend = sound.backend();
     let mut problems = Vec::new();
     let mut list = |kind| match backend.devices(kind) {
         Ok(devices) => devices
@@ -59,35 +66,38 @@ pub fn list_devices(config: &AudioConfig) -> wire::AudioDevicesView {
         outputs,
         input: shown(&config.input),
         output: shown(&config.output),
+        ringer: shown(&config.ringer),
         problem: (!problems.is_empty()).then(|| problems.join("; ")),
+        notice,
     }
 }
 
 type Devices = (Box<dyn AudioSource>, Box<dyn AudioSink>, Option<String>);
 
-fn open(config: &AudioConfig) -> Devices {
-    let mut problems = Vec::new();
-    let mut cpal = None::<media_net::CpalBackend>;
-    let source: Box<dyn AudioSource> = match &config.input {
-        AudioDevice::File(path) => match MemorySource::from_wav_file(path) {
-            Ok(source) => Box::new(source.looping()),
-            Err(e) => {
-                problems.push(format!("microphone file {}: {e}", path.display()));
-                Box::new(MemorySource::silence(PLAYOUT_RATE))
-            }
-        },
-        AudioDevice::Default | AudioDevice::Named(_) => match cpal
-            .get_or_insert_with(media_net::CpalBackend::new)
-            .open_source(named(&config.input))
-        {
-            Ok(source) => source,
-            Err(e) => {
+/// The configured microphone: a WAV file played in a loop, or a device.
+pub(crate) fn open_source(
+    sound: &SoundSystem,
+    device: &AudioDevice,
+) -> Result<Box<dyn AudioSource>, String> {
+    match device {
+        AudioDevice::File(path) => MemorySource::from_wav_file(path)
+            .map(|s| Box::new(s.looping()) as Box<dyn AudioSource>)
+            .map_err(|e| format!("microphone file {}: {e}", path.display())),
+        AudioDevice::Default | AudioDevice::Named(_) => {
+            sound.backend().open_source(named(device)).map_err(|e| {
                 tracing::warn!(error = %e, "microphone unusable");
-                problems.push("no usable microphone".to_owned());
-                Box::new(MemorySource::silence(PLAYOUT_RATE))
-            }
-        },
-    };
+                "no usable microphone".to_owned()
+            })
+        }
+    }
+}
+
+fn open(sound: &SoundSystem, config: &AudioConfig) -> Devices {
+    let mut problems = Vec::new();
+    let source = open_source(sound, &config.input).unwrap_or_else(|e| {
+        problems.push(e);
+        Box::new(MemorySource::silence(PLAYOUT_RATE))
+    });
     let sink: Box<dyn AudioSink> = match &config.output {
         AudioDevice::File(path) => match WavFileSink::create(path, PLAYOUT_RATE) {
             Ok(sink) => Box::new(sink),
@@ -96,11 +106,17 @@ fn open(config: &AudioConfig) -> Devices {
                 Box::new(MemorySink::new(PLAYOUT_RATE).0)
             }
         },
-        AudioDevice::Default | AudioDevice::Named(_) => match cpal
-            .get_or_insert_with(media_net::CpalBackend::new)
+        AudioDevice::Default | AudioDevice::Named(_) => match sound
+            .backend()
             .open_sink(named(&config.output), PLAYOUT_RATE)
         {
-            Ok(sink) => sink,
+            // A headset pulled out mid-call hands the call to the default speaker.
+            Ok(sink) => Box::new(FollowingSink {
+                inner: sink,
+                sound: sound.clone(),
+                followed: false,
+                replacement: Default::default(),
+            }),
             Err(e) => {
                 tracing::warn!(error = %e, "speaker unusable");
                 problems.push("no usable speaker".to_owned());
@@ -126,15 +142,18 @@ pub(crate) fn start_stream(
         return;
     };
     let config = config.clone();
+    let sound = shared.sound.clone();
+    let meter = shared.meter.clone();
     let recorder = call.recorder.clone();
     let me = shared.me.clone();
     let rt = shared.rt().clone();
     shared.rt().spawn_blocking(move || {
-        let (source, sink, problem) = open(&config);
+        let (source, sink, problem) = open(&sound, &config);
         // Taps on both sides: the recorder writes only once the core starts it.
         let source = Box::new(TapSource {
             inner: source,
             recorder: recorder.clone(),
+            meter,
         });
         let sink = Box::new(TapSink {
             inner: sink,

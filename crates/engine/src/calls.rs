@@ -57,6 +57,8 @@ pub(crate) struct CallEntry {
     pub recording: bool,
     /// Where the agent asked to transfer the call, until the core allows it.
     pub transfer_to: Option<String>,
+    /// The ring on the ringer device while the call rings; dropped, it stops.
+    pub ringer: Option<crate::ringer::Ringing>,
 }
 
 impl CallEntry {
@@ -79,6 +81,7 @@ impl CallEntry {
             remote_offer: None,
             problem: None,
             transfer_to: None,
+            ringer: None,
             recorder: crate::recording::Recorder::default(),
             recording: false,
         }
@@ -173,6 +176,11 @@ impl CallTable {
             .values()
             .filter_map(|c| c.ended_at.map(|e| Millis(e.0 + LINGER.0)))
             .min()
+    }
+
+    /// Calls that have not ended (ringing, dialling, connected, held).
+    pub fn live_mut(&mut self) -> impl Iterator<Item = &mut CallEntry> {
+        self.calls.values_mut().filter(|c| c.ended_at.is_none())
     }
 
     /// True while any call's media runs: its quality figures change by the second.

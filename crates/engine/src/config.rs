@@ -45,11 +45,14 @@ impl EngineConfig {
     }
 }
 
-/// Where call audio comes from and goes to.
+/// Where call audio comes from and goes to, and where inbound calls ring.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AudioConfig {
     pub input: AudioDevice,
     pub output: AudioDevice,
+    /// Often the desk speaker rather than the headset, so a ring is heard across
+    /// the room.
+    pub ringer: AudioDevice,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -102,6 +105,7 @@ struct AudioSection {
     /// `"default"` or the path of a WAV file.
     input: Option<String>,
     output: Option<String>,
+    ringer: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -248,6 +252,7 @@ pub fn parse(text: &str) -> Result<EngineConfig, String> {
         config.audio = AudioConfig {
             input: device(audio.input),
             output: device(audio.output),
+            ringer: device(audio.ringer),
         };
     }
     if let Some(sip) = file.sip {
@@ -357,6 +362,7 @@ mod tests {
             policy = "always"
             [audio]
             input = "/tmp/in.wav"
+            ringer = "/tmp/ring.wav"
             "#,
         )
         .unwrap();
@@ -369,6 +375,7 @@ mod tests {
         assert_eq!(c.core.recording, RecordingPolicy::Always);
         assert_eq!(c.audio.input, AudioDevice::File("/tmp/in.wav".into()));
         assert_eq!(c.audio.output, AudioDevice::Default);
+        assert_eq!(c.audio.ringer, AudioDevice::File("/tmp/ring.wav".into()));
         assert_eq!(c.core.callback_window, agent_core::Millis(120_000));
         assert_eq!(
             crate::dispatchable::one_line(&c.location.unwrap()),

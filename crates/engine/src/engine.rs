@@ -33,6 +33,10 @@ pub struct EngineOptions {
     pub data_dir: PathBuf,
     /// The configuration file; `None` is `softphone.toml` in the data folder.
     pub config_file: Option<PathBuf>,
+    /// The sound devices: the system's, or an in-memory set in tests.
+    pub sound: crate::ringer::SoundSystem,
+    /// How often the device list is polled for hot-plug.
+    pub device_poll: Duration,
 }
 
 impl EngineOptions {
@@ -40,6 +44,8 @@ impl EngineOptions {
         EngineOptions {
             data_dir: data_dir.to_path_buf(),
             config_file: None,
+            sound: crate::ringer::SoundSystem::default(),
+            device_poll: crate::hotplug::POLL,
         }
     }
 }
@@ -59,6 +65,10 @@ pub(crate) struct Shared {
     pub(crate) sip: SipLink,
     pub(crate) me: Weak<Shared>,
     rt: Handle,
+    pub(crate) sound: crate::ringer::SoundSystem,
+    /// The microphone's level and the last hot-plug notice, outside the engine lock:
+    /// the audio path writes the level every frame.
+    pub(crate) meter: crate::hotplug::Meter,
     /// `None` when the data folder cannot be used: the engine then runs from memory.
     store: Option<StateStore>,
     /// The sequence number of the last state written: saves happen outside the
@@ -196,6 +206,8 @@ impl Engine {
                 sip: SipLink::start(rt.clone(), sip_config, reports),
                 me: me.clone(),
                 rt: rt.clone(),
+                sound: options.sound.clone(),
+                meter: crate::hotplug::Meter::default(),
                 store,
                 persisted: Mutex::new(0),
             }
@@ -215,6 +227,7 @@ impl Engine {
             let _ = agent_core::DialPlan::default().classify("+12065550100");
         });
         rt.spawn(run_timer(Arc::downgrade(&shared), shared.wake.clone()));
+        crate::hotplug::spawn(Arc::downgrade(&shared), &rt, options.device_poll);
         Engine { shared }
     }
 
@@ -378,18 +391,21 @@ impl Engine {
         }
     }
 
-    /// The sound devices and the current choice. Blocking: the sound system is asked.
+    /// The sound devices, the current choice and the latest hot-plug news.
+    /// Blocking: the sound system is asked.
     pub fn audio_devices(&self) -> wire::AudioDevicesView {
         let config = self.shared.lock().config.audio.clone();
-        crate::audio::list_devices(&config)
+        crate::audio::list_devices(&self.shared.sound, &config, self.shared.meter.notice())
     }
 
-    /// Chooses the microphone and speaker by id (`None`: the system default). Takes
-    /// effect from the next call; the current one keeps its devices.
+    /// Chooses the microphone, speaker and ringer by id (`None`: the system default).
+    /// The speaker and microphone take effect from the next call, the ringer from
+    /// the next ring.
     pub fn set_audio_devices(
         &self,
         input: Option<String>,
         output: Option<String>,
+        ringer: Option<String>,
     ) -> wire::AudioDevicesView {
         use crate::config::AudioDevice;
         let device = |id: Option<String>| id.map_or(AudioDevice::Default, AudioDevice::Named);
@@ -397,10 +413,18 @@ impl Engine {
             let mut inner = self.shared.lock();
             inner.config.audio.input = device(input);
             inner.config.audio.output = device(output);
+            inner.config.audio.ringer = device(ringer);
             inner.config.audio.clone()
         };
         tracing::info!("audio devices chosen");
-        crate::audio::list_devices(&config)
+        crate::audio::list_devices(&self.shared.sound, &config, self.shared.meter.notice())
+    }
+
+    /// The microphone's level for the settings panel's meter, asked about ten times
+    /// a second while the panel is open. Never blocks: a microphone to measure is
+    /// opened in the background when no call is up.
+    pub fn audio_level(&self) -> wire::AudioLevelView {
+        self.shared.audio_level()
     }
 
     /// Blind transfer to `number` (as the agent typed it). The core decides whether

@@ -52,12 +52,22 @@ impl Shared {
     }
 }
 
-/// Ring: 180 toward the caller, and the card shows the alert.
-pub(crate) fn ring(inner: &mut Inner, call_id: CallId, alert: Alert) {
+/// Ring: 180 toward the caller, the card shows the alert, and the ringer sounds
+/// (the emergency callback's own pattern, E6; a short beep while on another call).
+pub(crate) fn ring(
+    shared: &Shared,
+    inner: &mut Inner,
+    call_id: CallId,
+    alert: Alert,
+    call_waiting: bool,
+) {
+    let device = inner.config.audio.ringer.clone();
     if let Some(call) = inner.calls.get_mut(call_id) {
         call.state = wire::CallState::Ringing;
         call.emergency_callback = alert == Alert::EmergencyCallback;
         send(call.sip.as_ref(), SipCommand::Ring);
+        let pattern = crate::ringer::pattern(alert, call_waiting);
+        call.ringer = Some(crate::ringer::start(shared, call_id, pattern, device));
     }
 }
 
@@ -69,6 +79,15 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
     let Some(call) = inner.calls.get_mut(call_id) else {
         return;
     };
+    call.ringer = None;
+    // A silent ringer no longer matters once the call is answered.
+    if call
+        .problem
+        .as_ref()
+        .is_some_and(|p| p.message.starts_with(crate::ringer::SILENT_RINGER))
+    {
+        call.problem = None;
+    }
     let mut plan = MediaPlan::new(ip, call_id.0 ^ now.0);
     let sdp = match call.remote_offer.take() {
         Some(offer) => match plan.answer(&offer) {

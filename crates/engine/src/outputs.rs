@@ -27,6 +27,10 @@ impl Shared {
                     emergency,
                 } => self.send_invite(inner, now, call_id, target, emergency),
                 Output::EndCall { call_id } => {
+                    // A declined call stops ringing now, not when its SIP side is done.
+                    if let Some(call) = inner.calls.get_mut(call_id) {
+                        call.ringer = None;
+                    }
                     let sip = inner.calls.get(call_id).and_then(|c| c.sip.clone());
                     let sent = sip.is_some_and(|s| s.send(SipCommand::End).is_ok());
                     if !sent {
@@ -47,7 +51,12 @@ impl Shared {
                     silence_if_needed(inner, call_id);
                     inbound::reinvite(inner, call_id, Direction::SendRecv);
                 }
-                Output::Ring { call_id, alert, .. } => inbound::ring(inner, call_id, alert),
+                Output::Ring {
+                    call_id,
+                    alert,
+                    call_waiting,
+                    ..
+                } => inbound::ring(self, inner, call_id, alert, call_waiting),
                 Output::AnswerCall { call_id } => inbound::answer(self, inner, call_id),
                 Output::RejectInbound { call_id, reason } => {
                     inbound::reject(inner, call_id, reason);
@@ -135,6 +144,7 @@ impl Shared {
                         call.controls = agent_core::Controls::NONE;
                         call.sip = None;
                         call.media = None;
+                        call.ringer = None;
                         if call.recorder.stop().is_some() {
                             call.recording = false;
                             inner.refresh_recordings();

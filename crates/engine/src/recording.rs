@@ -123,6 +123,8 @@ impl Mix {
 pub(crate) struct TapSource {
     pub inner: Box<dyn AudioSource>,
     pub recorder: Recorder,
+    /// The settings panel's level meter reads the call's microphone from here.
+    pub meter: crate::hotplug::Meter,
 }
 
 impl AudioSource for TapSource {
@@ -133,6 +135,7 @@ impl AudioSource for TapSource {
     fn read(&mut self, buf: &mut [i16]) -> usize {
         let n = self.inner.read(buf);
         self.recorder.near(self.inner.sample_rate(), buf);
+        self.meter.call_frame(buf);
         n
     }
 }
@@ -211,6 +214,7 @@ mod tests {
         let mut mic = TapSource {
             inner: Box::new(MemorySource::new(RATE, vec![1000; 9600])),
             recorder: rec.clone(),
+            meter: crate::hotplug::Meter::default(),
         };
         let mut speaker = TapSink {
             inner: Box::new(MemorySink::new(RATE).0),

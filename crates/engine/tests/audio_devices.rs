@@ -18,7 +18,7 @@ async fn devices_are_listed_with_a_reason_when_there_are_none_and_a_choice_is_ke
         (None, None)
     );
 
-    let chosen = engine.set_audio_devices(Some("usb-headset-mic".into()), None);
+    let chosen = engine.set_audio_devices(Some("usb-headset-mic".into()), None, None);
     assert_eq!(chosen.input.as_deref(), Some("usb-headset-mic"));
     assert_eq!(chosen.output, None, "None keeps the system default");
     assert_eq!(

@@ -182,6 +182,26 @@ pub struct AudioDevicesView {
     pub outputs: Vec<AudioDeviceView>,
     pub input: Option<String>,
     pub output: Option<String>,
+    /// Where inbound calls ring: one of `outputs`.
+    pub ringer: Option<String>,
     /// Why the list is short or empty (no sound card, the sound system refused).
     pub problem: Option<String>,
+    /// The latest hot-plug news, e.g. "USB Headset removed — using Default".
+    pub notice: Option<String>,
+}
+
+/// The microphone's level for the settings panel's meter, which asks for it about
+/// ten times a second while it is open.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(rename_all = "camelCase")]
+pub struct AudioLevelView {
+    /// RMS of the last measured stretch, dBFS (-96 is silence).
+    pub rms_dbfs: f64,
+    pub peak_dbfs: f64,
+    /// False while no microphone is measured yet (opening, or none usable).
+    pub live: bool,
+    /// Counts hot-plug changes: when it moves, the panel asks for the list again.
+    pub devices_version: u32,
+    pub notice: Option<String>,
 }

@@ -16,8 +16,8 @@ mod readiness;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
-    AudioDeviceView, AudioDevicesView, CallControl, CallDirection, CallQuality, CallState,
-    CallView, CallbackWindowView, EmergencyPanelView, HistoryEntry, RecordingView,
+    AudioDeviceView, AudioDevicesView, AudioLevelView, CallControl, CallDirection, CallQuality,
+    CallState, CallView, CallbackWindowView, EmergencyPanelView, HistoryEntry, RecordingView,
     RegistrationState, RegistrationView,
 };
 pub use error::{ErrorCode, UiError};
@@ -51,6 +51,7 @@ pub fn typescript_bindings() -> String {
         RecordingView::decl(&cfg),
         AudioDeviceView::decl(&cfg),
         AudioDevicesView::decl(&cfg),
+        AudioLevelView::decl(&cfg),
         CountryStatus::decl(&cfg),
         TestCallView::decl(&cfg),
         ReadinessView::decl(&cfg),

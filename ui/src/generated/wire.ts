@@ -113,9 +113,31 @@ export type AudioDeviceView = { id: string, name: string, isDefault: boolean, };
 
 export type AudioDevicesView = { inputs: Array<AudioDeviceView>, outputs: Array<AudioDeviceView>, input: string | null, output: string | null, 
 /**
+ * Where inbound calls ring: one of `outputs`.
+ */
+ringer: string | null, 
+/**
  * Why the list is short or empty (no sound card, the sound system refused).
  */
-problem: string | null, };
+problem: string | null, 
+/**
+ * The latest hot-plug news, e.g. "USB Headset removed — using Default".
+ */
+notice: string | null, };
+
+export type AudioLevelView = { 
+/**
+ * RMS of the last measured stretch, dBFS (-96 is silence).
+ */
+rmsDbfs: number, peakDbfs: number, 
+/**
+ * False while no microphone is measured yet (opening, or none usable).
+ */
+live: boolean, 
+/**
+ * Counts hot-plug changes: when it moves, the panel asks for the list again.
+ */
+devicesVersion: number, notice: string | null, };
 
 export type CountryStatus = "UsOrPuertoRico" | "Outside" | "Unknown";
 

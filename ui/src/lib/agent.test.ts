@@ -77,6 +77,7 @@ describe('AgentState', () => {
       audioDevices: () => Promise.reject(new Error('unused')),
       setAudioDevices: () => Promise.reject(new Error('unused')),
       confirmLocation: () => Promise.reject(new Error('unused')),
+      audioLevel: () => Promise.reject(new Error('unused')),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

@@ -33,7 +33,12 @@ impl Sipp {
 
     /// sipp as the caller of `target` (UAC) for one call.
     pub async fn call(scenario: &str, target: SocketAddr) -> Sipp {
-        Sipp::start(scenario, &["-s", "agent1001", &target.to_string()]).await
+        Sipp::call_to(scenario, "agent1001", target).await
+    }
+
+    /// Like [`Sipp::call`], with `user` as the Request-URI's user (the dialled number).
+    pub async fn call_to(scenario: &str, user: &str, target: SocketAddr) -> Sipp {
+        Sipp::start(scenario, &["-s", user, &target.to_string()]).await
     }
 
     async fn start(scenario: &str, extra: &[&str]) -> Sipp {

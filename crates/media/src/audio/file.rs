@@ -85,6 +85,14 @@ impl Recording {
         // way that matters here, so a poisoned lock still yields the samples.
         self.0.lock().unwrap_or_else(|e| e.into_inner()).clone()
     }
+
+    /// Adds samples, as a sink recording into this handle does.
+    pub fn append(&self, samples: &[i16]) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(samples);
+    }
 }
 
 /// Records into memory.
@@ -113,11 +121,7 @@ impl AudioSink for MemorySink {
     }
 
     fn write(&mut self, samples: &[i16]) -> Result<(), AudioError> {
-        self.recording
-            .0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .extend_from_slice(samples);
+        self.recording.append(samples);
         Ok(())
     }
 }

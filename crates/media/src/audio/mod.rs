@@ -5,7 +5,9 @@
 //! Implementations here: [`file::FileBackend`] (plays a WAV in, records what it hears
 //! to a WAV), [`file::MemorySource`] and [`file::MemorySink`] for tests, and
 //! [`tone::ToneGenerator`] as a source. [`tone::goertzel_power`] and
-//! [`tone::tone_ratio`] check that a known tone crossed a call.
+//! [`tone::tone_ratio`] check that a known tone crossed a call. [`ring::RingTone`]
+//! generates the ringer's sounds; [`memory::MemoryBackend`] is a device list a test
+//! can plug devices into and pull them out of.
 //!
 //! The real devices (cpal) implement [`AudioBackend`] in the `media-net` crate, as
 //! they run threads; what they need that can be decided without a device is here:
@@ -17,6 +19,8 @@ use thiserror::Error;
 pub mod file;
 pub mod hotplug;
 pub mod level;
+pub mod memory;
+pub mod ring;
 pub mod tone;
 pub mod wav;
 

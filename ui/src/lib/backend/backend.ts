@@ -10,7 +10,15 @@
  *
  * All wire types come from `src/generated/wire.ts`, generated from the Rust edge types.
  */
-import type { AgentView, AudioDevicesView, CallControl, DispatchableAddress, Presence, UiError } from '../../generated/wire';
+import type {
+  AgentView,
+  AudioDevicesView,
+  AudioLevelView,
+  CallControl,
+  DispatchableAddress,
+  Presence,
+  UiError,
+} from '../../generated/wire';
 
 /** Stops a subscription. Safe to call more than once. */
 export type Unsubscribe = () => void;
@@ -48,8 +56,14 @@ export interface Backend {
   /** The sound devices and the current choice (Tauri command `audio_devices`). */
   audioDevices(): Promise<AudioDevicesView>;
 
-  /** Chooses microphone and speaker; `null` is the system default (`set_audio_devices`). */
-  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView>;
+  /** Chooses microphone, speaker and ringer; `null` is the system default (`set_audio_devices`). */
+  setAudioDevices(input: string | null, output: string | null, ringer: string | null): Promise<AudioDevicesView>;
+
+  /**
+   * The microphone's level and the hot-plug counter (Tauri command `audio_level`). The
+   * device panel asks about ten times a second while it is open, and only then.
+   */
+  audioLevel(): Promise<AudioLevelView>;
 
   /**
    * Confirms (or corrects) the agent's dispatchable address (Tauri command

@@ -3,7 +3,16 @@
  * It mimics the core's observable behaviour: presence changes are refused while locked,
  * every accepted change is published to subscribers.
  */
-import type { AgentView, AudioDevicesView, CallControl, CallView, DispatchableAddress, Presence, UiError } from '../../generated/wire';
+import type {
+  AgentView,
+  AudioDevicesView,
+  AudioLevelView,
+  CallControl,
+  CallView,
+  DispatchableAddress,
+  Presence,
+  UiError,
+} from '../../generated/wire';
 import { BackendError, type Backend, type Unsubscribe } from './backend';
 
 export function agentView(overrides: Partial<AgentView> = {}): AgentView {
@@ -171,18 +180,34 @@ export class FakeBackend implements Backend {
       { id: 'mic-1', name: 'Built-in microphone', isDefault: true },
       { id: 'mic-2', name: 'USB headset', isDefault: false },
     ],
-    outputs: [{ id: 'spk-1', name: 'Built-in speakers', isDefault: true }],
+    outputs: [
+      { id: 'spk-1', name: 'Built-in speakers', isDefault: true },
+      { id: 'bell-1', name: 'Desk speaker', isDefault: false },
+    ],
     input: null,
     output: null,
+    ringer: null,
     problem: null,
+    notice: null,
   };
+
+  /** What `audioLevel` answers; tests change it to move the meter or signal hot-plug. */
+  level: AudioLevelView = { rmsDbfs: -96, peakDbfs: -96, live: false, devicesVersion: 0, notice: null };
+
+  /** How many times the level was asked for. */
+  levelRequests = 0;
+
+  audioLevel(): Promise<AudioLevelView> {
+    this.levelRequests += 1;
+    return Promise.resolve({ ...this.level });
+  }
 
   audioDevices(): Promise<AudioDevicesView> {
     return Promise.resolve({ ...this.devices });
   }
 
-  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView> {
-    this.devices = { ...this.devices, input, output };
+  setAudioDevices(input: string | null, output: string | null, ringer: string | null): Promise<AudioDevicesView> {
+    this.devices = { ...this.devices, input, output, ringer };
     return Promise.resolve({ ...this.devices });
   }
 

@@ -1,6 +1,13 @@
 import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
-import type { AgentView, AudioDevicesView, CallControl, DispatchableAddress, Presence } from '../../generated/wire';
+import type {
+  AgentView,
+  AudioDevicesView,
+  AudioLevelView,
+  CallControl,
+  DispatchableAddress,
+  Presence,
+} from '../../generated/wire';
 import { BackendError, toUiError, type Backend, type Unsubscribe } from './backend';
 
 /** Names shared with src-tauri. Changing one means changing the Rust side too. */
@@ -15,6 +22,7 @@ export const COMMAND_TRANSFER = 'transfer';
 export const COMMAND_AUDIO_DEVICES = 'audio_devices';
 export const COMMAND_SET_AUDIO_DEVICES = 'set_audio_devices';
 export const COMMAND_CONFIRM_LOCATION = 'confirm_location';
+export const COMMAND_AUDIO_LEVEL = 'audio_level';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -59,8 +67,12 @@ export class TauriBackend implements Backend {
     return call<AudioDevicesView>(COMMAND_AUDIO_DEVICES);
   }
 
-  setAudioDevices(input: string | null, output: string | null): Promise<AudioDevicesView> {
-    return call<AudioDevicesView>(COMMAND_SET_AUDIO_DEVICES, { input, output });
+  setAudioDevices(input: string | null, output: string | null, ringer: string | null): Promise<AudioDevicesView> {
+    return call<AudioDevicesView>(COMMAND_SET_AUDIO_DEVICES, { input, output, ringer });
+  }
+
+  audioLevel(): Promise<AudioLevelView> {
+    return call<AudioLevelView>(COMMAND_AUDIO_LEVEL);
   }
 
   confirmLocation(address: DispatchableAddress): Promise<AgentView> {
