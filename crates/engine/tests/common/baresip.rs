@@ -25,7 +25,23 @@ pub struct Baresip {
 
 impl Baresip {
     /// baresip answering calls to `user`.
+    ///
+    /// baresip binds its SIP port for UDP and TCP and the next one for TLS; a port
+    /// found free for UDP may still be taken for those by another test, so a start
+    /// that fails on "Address already in use" is tried again on fresh ports.
     pub async fn start(user: &str) -> Baresip {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start(user).await {
+                Ok(b) => return b,
+                Err(log) if log.contains("Address already in use") => last = log,
+                Err(log) => panic!("baresip did not start:\n{log}"),
+            }
+        }
+        panic!("baresip found no free port in 5 tries:\n{last}");
+    }
+
+    async fn try_start(user: &str) -> Result<Baresip, String> {
         let dir = tempfile::tempdir().expect("dir");
         let input = dir.path().join("in.wav");
         // aufile stops at the end of its file; a call with hold and resume runs long.
@@ -76,7 +92,7 @@ impl Baresip {
         let deadline = tokio::time::Instant::now() + super::WAIT;
         while !b.log().contains("baresip is ready") {
             if let Ok(Some(status)) = b.child.try_wait() {
-                panic!("baresip exited with {status}:\n{}", b.log());
+                return Err(format!("exited with {status}:\n{}", b.log()));
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
@@ -96,7 +112,7 @@ impl Baresip {
                 events.lock().unwrap().push_str(&text);
             }
         });
-        b
+        Ok(b)
     }
 
     /// ctrl_tcp's events so far, as received (netstrings of JSON objects).

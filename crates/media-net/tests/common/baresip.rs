@@ -28,7 +28,23 @@ pub struct Baresip {
 
 impl Baresip {
     /// baresip playing a tone WAV at `input_rate`; with `srtp` it insists on SDES-SRTP.
+    ///
+    /// baresip binds its SIP port for UDP and TCP and the next one for TLS; a port
+    /// found free for UDP may still be taken for those by another test, so a start
+    /// that fails on "Address already in use" is tried again on a fresh port.
     pub async fn start(input_rate: u32, srtp: bool) -> Baresip {
+        let mut last = String::new();
+        for _ in 0..5 {
+            match Self::try_start(input_rate, srtp).await {
+                Ok(b) => return b,
+                Err(log) if log.contains("Address already in use") => last = log,
+                Err(log) => panic!("baresip did not start:\n{log}"),
+            }
+        }
+        panic!("baresip found no free port in 5 tries:\n{last}");
+    }
+
+    async fn try_start(input_rate: u32, srtp: bool) -> Result<Baresip, String> {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("in.wav");
         let tone =
@@ -84,22 +100,23 @@ impl Baresip {
             .spawn()
             .expect("baresip is installed (apt package baresip)");
         let mut b = Baresip { child, dir, port };
-        b.wait_ready().await;
-        b
+        b.wait_ready().await?;
+        Ok(b)
     }
 
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("baresip.log")).unwrap_or_default()
     }
 
-    async fn wait_ready(&mut self) {
+    /// Ready, or the log of a baresip that exited (a hang past `WAIT` panics).
+    async fn wait_ready(&mut self) -> Result<(), String> {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             if self.log().contains("baresip is ready") {
-                return;
+                return Ok(());
             }
             if let Ok(Some(status)) = self.child.try_wait() {
-                panic!("baresip exited with {status}:\n{}", self.log());
+                return Err(format!("exited with {status}:\n{}", self.log()));
             }
             assert!(
                 tokio::time::Instant::now() < deadline,
