@@ -10,9 +10,11 @@
 //! feed in Rust (one backend interface for the UI, no CSP opening for the back
 //! office) and the sound goes through the engine's sound system, not the webview.
 
+mod alarm;
 mod follow;
 mod session;
 
+pub use alarm::Alarm;
 pub use follow::{acknowledge, Feed, FollowError};
 pub use session::{sign_in, Session, SignInError};
 

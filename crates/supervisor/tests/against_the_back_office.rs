@@ -7,7 +7,10 @@ use backoffice::auth::Role;
 use backoffice::{Backoffice, BuiltinSupplier, ManualClock, Store, Timestamp};
 use std::time::Duration;
 
-use supervisor::{acknowledge, sign_in, Feed, SignInError};
+use media::audio::memory::MemoryBackend;
+use media::audio::tone::tone_ratio;
+use media::audio::DeviceKind;
+use supervisor::{acknowledge, sign_in, Alarm, Feed, SignInError};
 
 const PASSWORD: &str = "correct horse battery staple";
 
@@ -55,7 +58,7 @@ async fn a01_a_supervisor_signs_in_an_agent_is_refused_clearly() {
 
 /// E11, S2: an alert raised by an agent reaches the view within 1 s and sounds until a
 /// supervisor acknowledges it; the acknowledgement is recorded at the back office.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e11_an_alert_appears_within_1s_and_sounds_until_acknowledged() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = serve(&dir).await;
@@ -93,6 +96,18 @@ async fn e11_an_alert_appears_within_1s_and_sounds_until_acknowledged() {
         .expect("the alert within 1 s (E11)")
         .expect("alerts message");
     assert!(view.alarm(), "an unacknowledged alert sounds");
+    let speakers = MemoryBackend::with(&[("desk", "Desk speaker", DeviceKind::Output)]);
+    let alarm = Alarm::start(Box::new(speakers.clone()), None);
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let played = speakers.played("desk");
+    assert!(played.len() > 4_800, "{} samples in 400 ms", played.len());
+    // The emergency pattern's first burst (1000 + 1300 Hz), not an ordinary ring.
+    let burst = &played[480..9_600.min(played.len())];
+    assert!(
+        tone_ratio(burst, 48_000, 1000.0) > 0.2,
+        "the alert pattern sounds"
+    );
+    assert!(tone_ratio(burst, 48_000, 440.0) < 0.05);
     let id = view.alerts[0].id.clone();
     assert_eq!(view.alerts[0].agent_name, "agnes");
 
@@ -102,6 +117,15 @@ async fn e11_an_alert_appears_within_1s_and_sounds_until_acknowledged() {
         .expect("the acknowledgement within 1 s")
         .expect("alerts message");
     assert!(!view.alarm(), "the sound stops once acknowledged");
+    drop(alarm);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let stopped_at = speakers.played("desk").len();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        speakers.played("desk").len(),
+        stopped_at,
+        "silent after acknowledgement"
+    );
 
     let recorded: serde_json::Value = http
         .get(format!("{url}/api/v1/alerts"))
