@@ -9,6 +9,7 @@
 
 mod exec;
 mod fresh;
+mod fuzz;
 mod postgres;
 mod setup;
 mod test;
@@ -76,7 +77,7 @@ fn bench() -> anyhow::Result<()> {
 
 const USAGE: &str =
     "usage: cargo xtask <run [-- APP ARGS] | test [--only LAYER] | gen-types | setup>
-layers: fmt, ui, clippy, rust, e2e (default: all, in that order)";
+layers: fmt, ui, clippy, rust, fuzz, e2e (default: all, in that order)";
 
 /// The workspace root (xtask lives one level below it).
 pub fn root() -> PathBuf {

@@ -6,9 +6,9 @@ use std::time::Instant;
 
 use anyhow::{bail, Context};
 
-use crate::{exec, postgres, setup};
+use crate::{exec, fuzz, postgres, setup};
 
-const LAYERS: &[&str] = &["fmt", "ui", "clippy", "rust", "e2e"];
+const LAYERS: &[&str] = &["fmt", "ui", "clippy", "rust", "fuzz", "e2e"];
 
 #[derive(Debug, Default, Clone, Copy)]
 struct Counts {
@@ -73,6 +73,14 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
                 let mut cmd = exec::cargo(&["test", "--workspace", "--exclude", "system-tests"]);
                 cmd.env("BACKOFFICE_TEST_PG_URL", pg);
                 Some(counted("rust unit, scenario and integration tests", cmd)?)
+            }
+            "fuzz" => {
+                fuzz::run()?;
+                // One target, run to its time limit without a failing input.
+                Some(Counts {
+                    passed: 1,
+                    ..Counts::default()
+                })
             }
             "e2e" => {
                 exec::step("build the app", exec::cargo(&["build", "-p", "softphone"]))?;

@@ -19,7 +19,8 @@ use crate::call_effects::{CallReporter, EmergencyEnd};
 use crate::lookup;
 use crate::relay::{self, LegB};
 use crate::routing::{self, Decision, Dialled, Notice, RingPriority, TrunkRoute};
-use crate::server::{authenticate, header, source, Shared};
+use crate::screen::{header, source};
+use crate::server::{authenticate, Shared};
 
 /// A new INVITE: authenticate (or recognise the carrier), route, bridge.
 pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {

@@ -18,6 +18,8 @@
 //!   request finds the same number) under a budget (`EdgeConfig::lease_budget`, 200 ms
 //!   in production); running out becomes `LeaseAnswer::TimedOut` and the core falls
 //!   back (E5).
+//! * [`screen`]: the message path on untrusted bytes, without I/O (parse, RFC 4475
+//!   checks, header readers); the fuzz target in `fuzz/` drives it.
 //! * [`Edge`] (`server`, `bridge`, `relay`): the thin async loop on rsipstack 0.7.14
 //!   (pinned, as in `sip-ua`), UDP. REGISTER is challenged (401) and checked against
 //!   the users' SIP HA1 in the back office; an agent's INVITE is challenged (407) the
@@ -37,9 +39,7 @@
 //! answer before anything reached the caller),
 //! re-INVITE/INFO relay, TCP/TLS, reading P-Called-Party-ID in `sip-ua` (a leg to an
 //! agent carries the contact in its Request-URI and To, the dialled number in
-//! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, a cargo-fuzz
-//! target (`tests/fuzz_message_path.rs` sends mutated datagrams meanwhile), the
-//! kamailio benchmark, the admin warning beyond a log line (E12). The `edge` binary (`src/main.rs`) runs an edge over a
+//! P-Called-Party-ID, RFC 3455), bindings shared between edge instances, the admin warning beyond a log line (E12). The `edge` binary (`src/main.rs`) runs an edge over a
 //! back-office database; the back office's own binary cannot start it (`edge`
 //! depends on `backoffice`), so `backoffice serve --sip` would need the binaries to
 //! move.
@@ -48,6 +48,7 @@ pub mod digest;
 pub mod lookup;
 pub mod registrar;
 pub mod routing;
+pub mod screen;
 
 mod bridge;
 mod call_effects;

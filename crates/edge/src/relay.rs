@@ -17,7 +17,8 @@ use tokio::task::JoinHandle;
 use tracing::{debug, info, warn};
 
 use crate::call_effects::{CallReporter, EmergencyEnd};
-use crate::server::{header, Shared};
+use crate::screen::header;
+use crate::server::Shared;
 use backoffice::live::CallState;
 
 /// The INVITE as leg B will carry it.

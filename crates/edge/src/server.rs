@@ -22,6 +22,7 @@ use tracing::{debug, info, warn};
 use crate::bridge;
 use crate::digest::{Credentials, DigestAuthority, DigestError};
 use crate::registrar::{Binding, RegisterOutcome, Registrar};
+use crate::screen::{has_to_tag, header, malformed, parse_contact};
 
 /// What an edge instance serves.
 #[derive(Debug, Clone)]
@@ -188,12 +189,7 @@ async fn serve(mut incoming: TransactionReceiver, shared: Arc<Shared>) {
                 }
                 return;
             }
-            let has_to_tag = tx
-                .original
-                .to_header()
-                .ok()
-                .and_then(|to| to.tag().ok().flatten())
-                .is_some();
+            let has_to_tag = has_to_tag(&tx.original);
             let status = match method {
                 Method::Ack => return,
                 Method::Register => return register(&shared, tx).await,
@@ -205,26 +201,6 @@ async fn serve(mut incoming: TransactionReceiver, shared: Arc<Shared>) {
             let _ = tx.reply(status).await;
         });
     }
-}
-
-/// RFC 4475: another version (505), a CSeq naming another method (400).
-fn malformed(req: &Request) -> Option<StatusCode> {
-    if req.version != Version::V2 {
-        return Some(StatusCode::from(505));
-    }
-    match req.cseq_header().and_then(|c| c.method()) {
-        Ok(m) if m == req.method => None,
-        _ if req.method == Method::Ack => None,
-        _ => Some(StatusCode::BadRequest),
-    }
-}
-
-/// The value of the first header called `name` (case-insensitive).
-pub(crate) fn header<'r>(req: &'r Request, name: &str) -> Option<&'r str> {
-    req.headers
-        .iter()
-        .find(|h| h.name().eq_ignore_ascii_case(name))
-        .map(|h| h.value())
 }
 
 /// Checks the digest in `auth_header` (Authorization or Proxy-Authorization). `Err`
@@ -321,47 +297,4 @@ async fn register(shared: &Shared, mut tx: Transaction) {
     };
     info!(user = %user.user.id, expires, ?status, "REGISTER");
     let _ = tx.reply_with(status, headers, None).await;
-}
-
-/// `<uri>;expires=N` (or a bare URI) into the URI and its expires parameter.
-pub(crate) fn parse_contact(value: &str) -> Option<(String, Option<u32>)> {
-    let value = value.trim();
-    let (uri, params) = match value.find('<') {
-        Some(start) => {
-            let end = value[start..].find('>')? + start;
-            (&value[start + 1..end], &value[end + 1..])
-        }
-        None => value.split_once(';').unwrap_or((value, "")),
-    };
-    if !uri.starts_with("sip:") {
-        return None;
-    }
-    let expires = params
-        .split(';')
-        .filter_map(|p| p.trim().split_once('='))
-        .find(|(k, _)| k.eq_ignore_ascii_case("expires"))
-        .and_then(|(_, v)| v.trim().parse().ok());
-    Some((uri.to_owned(), expires))
-}
-
-/// The address a request came from: the top Via's `received`/`rport`, else its
-/// sent-by. On UDP rsipstack sets both from the datagram's real source whenever the
-/// sent-by differs from it, so a sender cannot claim the carrier's address
-/// (`tests/outbound_and_auth.rs` checks this).
-pub(crate) fn source(req: &Request) -> Option<SocketAddr> {
-    let via = header(req, "Via")?;
-    let mut parts = via.split(';');
-    let sent_by = parts.next()?.split_whitespace().nth(1)?;
-    let (mut host, mut port) = match sent_by.rsplit_once(':') {
-        Some((h, p)) => (h.to_owned(), p.parse().ok()?),
-        None => (sent_by.to_owned(), 5060u16),
-    };
-    for p in parts {
-        match p.trim().split_once('=') {
-            Some(("received", v)) => host = v.to_owned(),
-            Some(("rport", v)) => port = v.parse().ok()?,
-            _ => {}
-        }
-    }
-    format!("{host}:{port}").parse().ok()
 }
