@@ -15,6 +15,7 @@ pub mod chromium;
 pub mod console;
 mod display;
 mod driver;
+pub mod geolocation;
 pub mod sipp;
 
 pub use display::Display;
