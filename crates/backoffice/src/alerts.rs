@@ -6,6 +6,8 @@
 //! acknowledged, the row is deleted, so nothing of the call remains (E7). Its numbers
 //! and location never reach the logs.
 
+use std::collections::HashMap;
+
 use sqlx::any::AnyRow;
 use sqlx::Row;
 
@@ -179,4 +181,44 @@ impl Backoffice {
             .await?;
         rows.iter().map(EmergencyAlert::from_row).collect()
     }
+
+    /// Announces the alerts of every account whose alerts changed since `seen`, by
+    /// whichever instance changed them: the SIP edge runs its own instance of the
+    /// service, so the alert of a 911 it routed must reach the supervisors whose feed
+    /// is open on another (S2, E11 within a second). A cheap summary per account is
+    /// compared rather than the rows, so an idle watch reads almost nothing.
+    pub async fn announce_changed_alerts(&self, seen: &mut AlertsSeen) -> Result<()> {
+        let rows = sqlx::query(
+            "SELECT account_id, COUNT(*), MAX(started_at), \
+             CAST(SUM(COALESCE(ended_at, 0)) AS BIGINT), \
+             CAST(SUM(COALESCE(acknowledged_at, 0)) AS BIGINT) \
+             FROM emergency_alerts GROUP BY account_id",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
+        let mut now = HashMap::with_capacity(rows.len());
+        for r in &rows {
+            let account: String = r.try_get(0)?;
+            let summary = [r.try_get(1)?, r.try_get(2)?, r.try_get(3)?, r.try_get(4)?];
+            now.insert(account, summary);
+        }
+        let changed: Vec<String> = now
+            .iter()
+            .filter(|(account, summary)| seen.0.get(*account) != Some(*summary))
+            .map(|(account, _)| account.clone())
+            // An account whose last alert was deleted is absent now: announce it empty.
+            .chain(seen.0.keys().filter(|a| !now.contains_key(*a)).cloned())
+            .collect();
+        seen.0 = now;
+        for account in changed {
+            self.announce_alerts(&account).await;
+        }
+        Ok(())
+    }
 }
+
+/// What [`Backoffice::announce_changed_alerts`] last saw: per account, the count of
+/// alerts, the latest start, and the sums of end and acknowledgement times (each
+/// raise, end, acknowledgement or deletion changes one of them).
+#[derive(Debug, Default)]
+pub struct AlertsSeen(HashMap<String, [i64; 4]>);

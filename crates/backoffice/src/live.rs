@@ -9,8 +9,10 @@
 //! instance's memory and are lost on restart. With several instances behind one load
 //! balancer, a supervisor's feed shows only what was reported to its own instance: the
 //! multi-instance feed is not shared yet. Emergency alerts are the exception: they are
-//! in the database (see [`crate::alerts`]): every instance's snapshot shows them, but
-//! a change is pushed live only by the instance that made it.
+//! in the database (see [`crate::alerts`]): every instance's snapshot shows them, and
+//! every instance running its workers announces a change another instance made
+//! within 200 ms (`Backoffice::announce_changed_alerts`), so the alert of a 911 the
+//! SIP edge routed reaches a feed open on the service's own process.
 //!
 //! Emergency calls (S2, E7) never become conversation rows: a report marked
 //! `emergency` removes any row of that call and stores nothing; the call is seen only

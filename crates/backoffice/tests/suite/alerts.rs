@@ -1,7 +1,11 @@
 //! E11, S2: emergency alerts reach supervisors, are acknowledged, and leave nothing.
 
 use axum::http::{Method, StatusCode};
-use backoffice::auth::Role;
+use std::time::{Duration, Instant};
+
+use backoffice::alerts::EmergencyAlert;
+use backoffice::auth::{Principal, Role};
+use backoffice::live::LiveEvent;
 use serde_json::json;
 
 use crate::api::{call, token_for};
@@ -10,6 +14,7 @@ use crate::harness::{backend_tests, Ctx, ACCOUNT};
 backend_tests!(
     s02_emergency_alert_is_shown_until_acknowledged_and_nothing_is_kept,
     e11_test_call_alert_ended_before_acknowledgement_stays_until_acknowledged,
+    e11_an_alert_changed_on_another_instance_reaches_this_instances_feed,
 );
 
 const LOCATION: &str = "1 Main St, Floor 3, Suite 300, Seattle, WA 98101";
@@ -168,4 +173,66 @@ async fn e11_test_call_alert_ended_before_acknowledgement_stays_until_acknowledg
         call(&app, Method::POST, &path, Some(&admin), None).await.0,
         StatusCode::NOT_FOUND
     );
+}
+
+/// The next `Alerts` announcement of ACCOUNT on `feed` (5 s at most).
+async fn next_alerts(
+    feed: &mut tokio::sync::broadcast::Receiver<(String, LiveEvent)>,
+) -> Vec<EmergencyAlert> {
+    let wait = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match feed.recv().await {
+                Ok((account, LiveEvent::Alerts(alerts))) if account == ACCOUNT => return alerts,
+                Ok(_) => continue,
+                Err(e) => panic!("feed closed: {e}"),
+            }
+        }
+    });
+    wait.await.expect("an alerts announcement within 5 s")
+}
+
+/// The SIP edge raises the alert of a 911 in its own instance of the service; the
+/// supervisors' feed is open on another. Each instance's workers watch the table, so
+/// the raise, the acknowledgement and the removal reach this instance's feed too.
+async fn e11_an_alert_changed_on_another_instance_reaches_this_instances_feed(t: &Ctx) {
+    let edge = t.instance().await;
+    let workers = t.bo.spawn_workers(Duration::from_secs(3600));
+    let mut feed = t.bo.subscribe_live();
+    let agent = Principal {
+        user_id: "user-agnes".into(),
+        account_id: ACCOUNT.into(),
+        username: "agnes".into(),
+        role: Role::Agent,
+    };
+    let supervisor = Principal {
+        user_id: "user-sam".into(),
+        account_id: ACCOUNT.into(),
+        username: "sam".into(),
+        role: Role::Supervisor,
+    };
+    let raised_at = Instant::now();
+    let alert = edge
+        .raise_emergency_alert(&agent, "+12065550142", LOCATION, false)
+        .await
+        .unwrap();
+    let seen = next_alerts(&mut feed).await;
+    println!(
+        "alert from another instance announced after {:?}",
+        raised_at.elapsed()
+    );
+    assert_eq!(seen, vec![alert.clone()]);
+
+    edge.acknowledge_alert(&supervisor, &alert.id)
+        .await
+        .unwrap();
+    let acked = next_alerts(&mut feed).await;
+    assert_eq!(acked.len(), 1);
+    assert_eq!(acked[0].acknowledged_by.as_deref(), Some("sam"));
+
+    edge.end_emergency(ACCOUNT, &agent.user_id).await.unwrap();
+    assert!(
+        next_alerts(&mut feed).await.is_empty(),
+        "ended and acknowledged: gone (E7)"
+    );
+    workers.stop().await;
 }
