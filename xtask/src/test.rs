@@ -85,8 +85,8 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
             "e2e" => {
                 exec::step("build the app", exec::cargo(&["build", "-p", "softphone"]))?;
                 exec::step(
-                    "build the back office",
-                    exec::cargo(&["build", "-p", "backoffice"]),
+                    "build the back office and the SIP edge",
+                    exec::cargo(&["build", "-p", "backoffice", "-p", "edge"]),
                 )?;
                 let cmd = isolated(exec::cargo(&["test", "-p", "system-tests"]));
                 Some(counted(

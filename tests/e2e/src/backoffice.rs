@@ -24,33 +24,32 @@ pub const PASSWORD: &str = "correct horse battery staple";
 /// Builds the `backoffice` binary once per test process (`cargo build -p backoffice`;
 /// a no-op when `cargo xtask test` built it already) and returns its path.
 pub fn backoffice_binary() -> anyhow::Result<PathBuf> {
-    static BUILT: Mutex<Option<PathBuf>> = Mutex::new(None);
+    workspace_binary("backoffice")
+}
+
+/// Builds the binary `name` of the workspace package `name` once per test process and
+/// returns its path (cargo reports it, so the target folder may be anywhere).
+pub fn workspace_binary(name: &str) -> anyhow::Result<PathBuf> {
+    static BUILT: Mutex<Vec<(String, PathBuf)>> = Mutex::new(Vec::new());
     let mut built = BUILT.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some(p) = built.as_ref() {
+    if let Some((_, p)) = built.iter().find(|(n, _)| n == name) {
         return Ok(p.clone());
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| env!("CARGO").to_owned());
     let out = Command::new(cargo)
-        .args([
-            "build",
-            "-p",
-            "backoffice",
-            "--bin",
-            "backoffice",
-            "--message-format=json",
-        ])
+        .args(["build", "-p", name, "--bin", name, "--message-format=json"])
         .current_dir(crate::workspace_root())
         .stderr(Stdio::inherit())
         .output()
-        .context("cannot run cargo to build the back office")?;
-    anyhow::ensure!(out.status.success(), "`cargo build -p backoffice` failed");
+        .with_context(|| format!("cannot run cargo to build {name}"))?;
+    anyhow::ensure!(out.status.success(), "`cargo build -p {name}` failed");
     let exe = String::from_utf8_lossy(&out.stdout)
         .lines()
         .filter_map(|l| serde_json::from_str::<Value>(l).ok())
-        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == "backoffice")
+        .filter(|m| m["reason"] == "compiler-artifact" && m["target"]["name"] == name)
         .find_map(|m| m["executable"].as_str().map(PathBuf::from))
-        .context("cargo built no backoffice executable")?;
-    *built = Some(exe.clone());
+        .with_context(|| format!("cargo built no {name} executable"))?;
+    built.push((name.to_owned(), exe.clone()));
     Ok(exe)
 }
 
@@ -71,6 +70,8 @@ pub struct BackOffice {
     child: Child,
     pub port: u16,
     pub agent_id: String,
+    /// The service's SQLite database, for a second process on it (the SIP edge).
+    pub database_url: String,
     _data: tempfile::TempDir,
 }
 
@@ -122,6 +123,7 @@ impl BackOffice {
             child,
             port,
             agent_id: agent.id,
+            database_url: url,
             _data: data,
         };
         let deadline = Instant::now() + Duration::from_secs(20);

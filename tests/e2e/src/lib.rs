@@ -17,6 +17,7 @@ mod display;
 mod driver;
 pub mod geolocation;
 pub mod sipp;
+pub mod site;
 
 pub use display::Display;
 pub use driver::{App, Driver};

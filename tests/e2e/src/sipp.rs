@@ -19,11 +19,40 @@ pub struct Sipp {
 
 impl Sipp {
     pub async fn serve(scenario: &str) -> anyhow::Result<Sipp> {
-        let logs = tempfile::tempdir()?;
-        let port = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
         let path = crate::workspace_root()
             .join("crates/engine/tests/scenarios")
             .join(scenario);
+        let port = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
+        Sipp::run(path, scenario, tempfile::tempdir()?, port).await
+    }
+
+    /// A scenario of `tests/e2e/scenarios` with each `{{KEY}}` replaced by its value
+    /// (the numbers a site was seeded with), on `port` (the edge was told it already).
+    pub async fn serve_site(
+        scenario: &str,
+        values: &[(&str, &str)],
+        port: u16,
+    ) -> anyhow::Result<Sipp> {
+        let source = crate::workspace_root()
+            .join("tests/e2e/scenarios")
+            .join(scenario);
+        let mut text = std::fs::read_to_string(&source)
+            .with_context(|| format!("scenario {}", source.display()))?;
+        for (key, value) in values {
+            text = text.replace(&format!("{{{{{key}}}}}"), value);
+        }
+        let logs = tempfile::tempdir()?;
+        let path = logs.path().join(scenario);
+        std::fs::write(&path, text)?;
+        Sipp::run(path, scenario, logs, port).await
+    }
+
+    async fn run(
+        path: std::path::PathBuf,
+        scenario: &str,
+        logs: tempfile::TempDir,
+        port: u16,
+    ) -> anyhow::Result<Sipp> {
         let child = Command::new("sipp")
             .arg("-sf")
             .arg(&path)
