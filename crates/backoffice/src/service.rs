@@ -29,6 +29,8 @@ pub struct Backoffice {
     pub(crate) supplier: Arc<dyn NumberSupplier>,
     /// Ongoing calls and presence of this instance, and its change channel (S1).
     pub(crate) live: Arc<Live>,
+    /// E5: how long a callback number stays with the agent after the emergency call.
+    pub(crate) callback_window: std::time::Duration,
 }
 
 impl Backoffice {
@@ -39,7 +41,15 @@ impl Backoffice {
             clock,
             supplier,
             live: Arc::new(Live::new()),
+            callback_window: crate::leases::CALLBACK_WINDOW,
         }
+    }
+
+    /// The same service with another callback window than E5's 60 minutes: a site may
+    /// hold its numbers longer, and a test of the whole story cannot wait an hour.
+    pub fn with_callback_window(mut self, window: std::time::Duration) -> Self {
+        self.callback_window = window;
+        self
     }
 
     /// The store underneath.

@@ -1,7 +1,8 @@
 //! The `edge` binary: the SIP edge in front of a back-office database.
 //!
 //! `edge --database sqlite://backoffice.db?mode=rwc --bind 0.0.0.0:5060 --account acme
-//! --realm acme.example --carrier 192.0.2.10:5060 --carrier-source 192.0.2.10:5060`
+//! --realm acme.example --carrier 192.0.2.10:5060 --carrier-source 192.0.2.10:5060
+//! [--callback-window-secs 3600]`
 //! serves until Ctrl-C. The digest nonce secret comes from `EDGE_NONCE_SECRET`, else a
 //! random one per start (clients then re-authenticate after a restart, which they do
 //! anyway on a stale nonce). Logs: `RUST_LOG`, default `edge=info,rsipstack=warn`
@@ -46,6 +47,10 @@ struct Args {
     /// E5: how long a 911 waits for its callback lease, in milliseconds.
     #[arg(long, default_value_t = 200)]
     lease_budget_ms: u64,
+    /// E5: how long the callback number stays the agent's after an emergency call, in
+    /// seconds (60 minutes unless a site asks for more, or a test for less).
+    #[arg(long, default_value_t = 3600)]
+    callback_window_secs: u64,
 }
 
 fn random_secret() -> String {
@@ -76,7 +81,8 @@ async fn main() -> anyhow::Result<()> {
         store,
         Arc::new(SystemClock),
         Arc::new(BuiltinSupplier::new()),
-    );
+    )
+    .with_callback_window(Duration::from_secs(args.callback_window_secs));
     let config = EdgeConfig {
         bind: args.bind,
         account: args.account,

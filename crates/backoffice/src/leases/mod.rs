@@ -378,7 +378,7 @@ impl Backoffice {
         );
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(now.as_millis())
-            .bind(now.plus(CALLBACK_WINDOW).as_millis())
+            .bind(now.plus(self.callback_window).as_millis())
             .bind(account)
             .bind(agent)
             .fetch_optional(&mut *tx)

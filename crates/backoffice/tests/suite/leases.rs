@@ -17,6 +17,7 @@ backend_tests!(
     e05_leases_survive_a_restart,
     e06_callback_finds_the_agent_holding_the_number,
     e05_racing_agents_take_over_expired_leases_without_error,
+    e05_a_site_window_replaces_the_sixty_minutes_for_every_instance_that_ends_the_call,
 );
 
 async fn pool(t: &Ctx, size: usize) -> Vec<String> {
@@ -261,4 +262,29 @@ async fn e05_racing_agents_take_over_expired_leases_without_error(t: &Ctx) {
         }
         t.clock.advance(CALLBACK_WINDOW);
     }
+}
+
+/// The window is the service's setting (the edge's `--callback-window-secs`): the
+/// instance that ends the call fixes the expiry, and every instance reads it.
+async fn e05_a_site_window_replaces_the_sixty_minutes_for_every_instance_that_ends_the_call(
+    t: &Ctx,
+) {
+    pool(t, 1).await;
+    let edge = t
+        .instance()
+        .await
+        .with_callback_window(Duration::from_secs(90));
+    let lease = leased(edge.take_lease(ACCOUNT, "agent-1").await.unwrap());
+    let ended = edge.end_call(ACCOUNT, "agent-1").await.unwrap();
+    assert_eq!(
+        ended.expires_at,
+        t.clock.now().plus(Duration::from_secs(90))
+    );
+    t.clock.advance(Duration::from_secs(89));
+    assert!(t.bo.lease_for_number(&lease.e164).await.unwrap().is_some());
+    t.clock.advance(Duration::from_secs(2));
+    assert!(
+        t.bo.lease_for_number(&lease.e164).await.unwrap().is_none(),
+        "after the site's window the number routes normally (E6)"
+    );
 }
