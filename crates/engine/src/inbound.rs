@@ -18,6 +18,9 @@ impl Shared {
             asserted_caller,
             dialled,
             sdp_offer,
+            priority,
+            called_party,
+            source,
             ..
         } = incoming;
         let remote = asserted_caller.unwrap_or(caller);
@@ -30,13 +33,17 @@ impl Shared {
             entry.sip = Some(commands);
             entry.remote_offer = sdp_offer;
             inner.calls.insert(call_id, entry);
-            // E6's verdict (a callback to a number leased to this agent) is the back
-            // office's to give; without one, every inbound call is an ordinary one.
+            let proxy = inner.config.sip.as_ref().and_then(|s| s.ua.outbound_proxy);
+            let emergency_callback =
+                is_edge_callback(priority.as_deref(), called_party.as_deref(), source, proxy);
+            // Behind a proxy the number dialled travels in P-Called-Party-ID; To then
+            // names our contact.
+            let to = called_party.as_deref().unwrap_or(&dialled);
             let input = Input::Inbound {
                 call_id,
                 from: remote,
-                to: E164::parse(&dialled).ok(),
-                emergency_callback: false,
+                to: E164::parse(to).ok(),
+                emergency_callback,
             };
             if let Err(e) = self.run(&mut inner, now, input) {
                 tracing::error!(%call_id, error = ?e, "the core refused an inbound call");
@@ -50,6 +57,22 @@ impl Shared {
             .spawn(drive_call(call_id, call, rx, self.reports()));
         self.published();
     }
+}
+
+/// E6's verdict is the back office's to give: its SIP edge marks the emergency
+/// center's callback to a number leased to this agent, inside the window, with
+/// `Priority: emergency` beside the number dialled in P-Called-Party-ID. The mark counts
+/// only when our own proxy sent the INVITE: anyone else reaching our contact directly
+/// must not ring through Do Not Disturb. (The core also recognises a callback to the
+/// number it presented itself, whoever relays it.)
+pub(crate) fn is_edge_callback(
+    priority: Option<&str>,
+    called_party: Option<&str>,
+    source: Option<std::net::SocketAddr>,
+    proxy: Option<std::net::SocketAddr>,
+) -> bool {
+    let marked = priority.is_some_and(|p| p.eq_ignore_ascii_case("emergency"));
+    marked && called_party.is_some() && proxy.is_some() && source == proxy
 }
 
 /// Ring: 180 toward the caller, the card shows the alert, and the ringer sounds
@@ -136,5 +159,30 @@ pub(crate) fn reinvite(inner: &mut Inner, call_id: CallId, direction: media::sdp
 fn send(sip: Option<&mpsc::UnboundedSender<SipCommand>>, command: SipCommand) {
     if let Some(sip) = sip {
         let _ = sip.send(command);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_edge_callback;
+
+    #[test]
+    fn e06_only_our_proxys_emergency_mark_rings_through_do_not_disturb() {
+        let proxy = Some("127.0.0.1:5060".parse().unwrap());
+        let elsewhere = Some("127.0.0.1:6000".parse().unwrap());
+        let number = Some("+14255550123");
+        assert!(is_edge_callback(Some("emergency"), number, proxy, proxy));
+        assert!(is_edge_callback(Some("Emergency"), number, proxy, proxy));
+        assert!(!is_edge_callback(
+            Some("emergency"),
+            number,
+            elsewhere,
+            proxy
+        ));
+        assert!(!is_edge_callback(Some("emergency"), number, None, proxy));
+        assert!(!is_edge_callback(Some("emergency"), number, proxy, None));
+        assert!(!is_edge_callback(Some("urgent"), number, proxy, proxy));
+        assert!(!is_edge_callback(None, number, proxy, proxy));
+        assert!(!is_edge_callback(Some("emergency"), None, proxy, proxy));
     }
 }

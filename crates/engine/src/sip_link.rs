@@ -172,7 +172,7 @@ async fn run_user_agent(config: SipConfig, slot: watch::Sender<UaSlot>, reports:
     while let Some(event) = events.next().await {
         let event = match event {
             UaEvent::Incoming(incoming) => {
-                reports.incoming(incoming);
+                reports.incoming(*incoming);
                 continue;
             }
             UaEvent::Registration(event) => event,

@@ -32,6 +32,13 @@ pub struct IncomingCall {
     pub sdp_offer: Option<String>,
     /// The `Priority` header (`emergency`, `urgent`, ...), when present.
     pub priority: Option<String>,
+    /// The user part of `P-Called-Party-ID` (RFC 3455): the number the caller dialled
+    /// when a proxy put our contact in the Request-URI and To, as the SIP edge does.
+    pub called_party: Option<String>,
+    /// Where the INVITE came from: the top Via's `received`/`rport` (set by the
+    /// transport from the packet's real source), else its sent-by. Lets the owner
+    /// trust a mark (an emergency callback) only when its own proxy sent it.
+    pub source: Option<std::net::SocketAddr>,
 }
 
 impl fmt::Debug for IncomingCall {
@@ -56,6 +63,8 @@ pub(crate) struct InviteSummary {
     pub(crate) request_user: String,
     pub(crate) sdp_offer: Option<String>,
     pub(crate) priority: Option<String>,
+    pub(crate) called_party: Option<String>,
+    pub(crate) source: Option<std::net::SocketAddr>,
 }
 
 impl InviteSummary {
@@ -85,6 +94,8 @@ impl InviteSummary {
             sdp_offer: (is_sdp && !req.body.is_empty())
                 .then(|| String::from_utf8_lossy(&req.body).into_owned()),
             priority: header(req, "Priority").map(|p| p.trim().to_owned()),
+            called_party: header(req, "P-Called-Party-ID").and_then(uri_user),
+            source: header(req, "Via").and_then(via_source),
         }
     }
 
@@ -98,8 +109,31 @@ impl InviteSummary {
             request_user: self.request_user,
             sdp_offer: self.sdp_offer,
             priority: self.priority,
+            called_party: self.called_party,
+            source: self.source,
         }
     }
+}
+
+/// The sender of a request from its top Via: `received` and `rport` when the
+/// transport stamped them (it does whenever the packet's source differs from the
+/// sent-by), else the sent-by itself.
+fn via_source(via: &str) -> Option<std::net::SocketAddr> {
+    let top = via.split(',').next()?;
+    let mut parts = top.split(';');
+    let sent_by = parts.next()?.split_whitespace().nth(1)?;
+    let (mut host, mut port) = match sent_by.rsplit_once(':') {
+        Some((h, p)) => (h.to_owned(), p.parse().ok()?),
+        None => (sent_by.to_owned(), 5060u16),
+    };
+    for p in parts {
+        match p.trim().split_once('=') {
+            Some(("received", v)) => host = v.trim().to_owned(),
+            Some(("rport", v)) => port = v.trim().parse().ok()?,
+            _ => {}
+        }
+    }
+    format!("{host}:{port}").parse().ok()
 }
 
 fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
@@ -166,5 +200,31 @@ mod tests {
         assert_eq!(s.request_user, "agent1001");
         assert_eq!(s.priority.as_deref(), Some("emergency"));
         assert_eq!(s.sdp_offer.as_deref(), Some("v=0\n"));
+    }
+
+    #[test]
+    fn the_edges_emergency_callback_names_the_dialled_number_and_its_real_source() {
+        // The edge's leg to an agent: our contact in the Request-URI and To, the
+        // callback number in P-Called-Party-ID; the Via claims another address than
+        // the packet came from, which the transport stamped as received/rport.
+        let text = "INVITE sip:agent1001@127.0.0.1:5070 SIP/2.0\r\n\
+            Via: SIP/2.0/UDP 10.1.1.1:5060;branch=z9hG4bK2;received=127.0.0.1;rport=5090\r\n\
+            From: <sip:+13125550199@127.0.0.1>;tag=2\r\n\
+            To: <sip:agent1001@127.0.0.1:5070>\r\n\
+            Call-ID: c2\r\n\
+            CSeq: 1 INVITE\r\n\
+            Priority: emergency\r\n\
+            P-Called-Party-ID: <sip:+14255550123@127.0.0.1;user=phone>\r\n\
+            Content-Length: 0\r\n\r\n";
+        let req = Request::try_from(text).expect("a valid INVITE");
+        let s = InviteSummary::of(&req);
+        assert_eq!(s.dialled, "agent1001");
+        assert_eq!(s.called_party.as_deref(), Some("+14255550123"));
+        assert_eq!(s.source, Some("127.0.0.1:5090".parse().unwrap()));
+        assert_eq!(
+            via_source("SIP/2.0/UDP 127.0.0.1:5060;branch=z9"),
+            Some("127.0.0.1:5060".parse().unwrap())
+        );
+        assert_eq!(via_source("garbage"), None);
     }
 }

@@ -118,7 +118,7 @@ async fn new_call(inbound: &Inbound, mut tx: Transaction) {
     );
     if inbound
         .events
-        .send(UaEvent::Incoming(summary.into_incoming(call)))
+        .send(UaEvent::Incoming(Box::new(summary.into_incoming(call))))
         .is_err()
     {
         // Nobody takes calls: say so at once rather than ring nowhere.

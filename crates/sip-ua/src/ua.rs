@@ -32,7 +32,7 @@ pub enum UaEvent {
     Registration(RegistrationEvent),
     /// A peer is calling us. Nobody listening (the [`UaEvents`] dropped) means the
     /// caller gets 480 Temporarily Unavailable.
-    Incoming(IncomingCall),
+    Incoming(Box<IncomingCall>),
 }
 
 impl UaEvent {
@@ -47,7 +47,7 @@ impl UaEvent {
     /// The incoming call, if this is one.
     pub fn into_incoming(self) -> Option<IncomingCall> {
         match self {
-            UaEvent::Incoming(call) => Some(call),
+            UaEvent::Incoming(call) => Some(*call),
             UaEvent::Registration(_) => None,
         }
     }

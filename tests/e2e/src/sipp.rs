@@ -23,7 +23,7 @@ impl Sipp {
             .join("crates/engine/tests/scenarios")
             .join(scenario);
         let port = UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port();
-        Sipp::run(path, scenario, tempfile::tempdir()?, port).await
+        Sipp::run(path, scenario, tempfile::tempdir()?, port, &[]).await
     }
 
     /// A scenario of `tests/e2e/scenarios` with each `{{KEY}}` replaced by its value
@@ -32,6 +32,27 @@ impl Sipp {
         scenario: &str,
         values: &[(&str, &str)],
         port: u16,
+    ) -> anyhow::Result<Sipp> {
+        Sipp::site(scenario, values, port, &[]).await
+    }
+
+    /// A site scenario as a caller: from `port`, one call to `service` at `remote`.
+    pub async fn call_site(
+        scenario: &str,
+        values: &[(&str, &str)],
+        port: u16,
+        remote: SocketAddr,
+        service: &str,
+    ) -> anyhow::Result<Sipp> {
+        let target = [remote.to_string(), "-s".to_owned(), service.to_owned()];
+        Sipp::site(scenario, values, port, &target).await
+    }
+
+    async fn site(
+        scenario: &str,
+        values: &[(&str, &str)],
+        port: u16,
+        extra: &[String],
     ) -> anyhow::Result<Sipp> {
         let source = crate::workspace_root()
             .join("tests/e2e/scenarios")
@@ -44,7 +65,7 @@ impl Sipp {
         let logs = tempfile::tempdir()?;
         let path = logs.path().join(scenario);
         std::fs::write(&path, text)?;
-        Sipp::run(path, scenario, logs, port).await
+        Sipp::run(path, scenario, logs, port, extra).await
     }
 
     async fn run(
@@ -52,8 +73,10 @@ impl Sipp {
         scenario: &str,
         logs: tempfile::TempDir,
         port: u16,
+        extra: &[String],
     ) -> anyhow::Result<Sipp> {
         let child = Command::new("sipp")
+            .args(extra)
             .arg("-sf")
             .arg(&path)
             .args([
@@ -93,6 +116,10 @@ impl Sipp {
                 return Ok(sipp);
             }
             if let Some(status) = sipp.child.try_wait()? {
+                if status.success() && !extra.is_empty() {
+                    // A caller may be done before we looked.
+                    return Ok(sipp);
+                }
                 bail!(
                     "sipp exited before listening ({status}):\n{}",
                     sipp.diagnostics()

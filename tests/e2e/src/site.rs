@@ -37,18 +37,24 @@ pub struct Site {
     pub agent_number: String,
     /// The callback pool's only number: what a 911's lease must be.
     pub pool_number: String,
+    /// The callback window of the edge and of the app alike.
+    pub window: Duration,
 }
 
 impl Site {
     /// A seeded back office and an edge sending terminated calls to `carrier`; INVITEs
-    /// from `carrier_sources` are the carrier's (origination, emergency callbacks).
+    /// from `carrier_sources` are the carrier's (origination, emergency callbacks);
+    /// calls to the connector's numbers go to `origination` (the site's PBX). The
+    /// callback window is `window` (E5's 60 minutes do not fit in a test).
     pub async fn start(
         name: &str,
         carrier: SocketAddr,
         carrier_sources: &[SocketAddr],
+        origination: SocketAddr,
+        window: Duration,
     ) -> anyhow::Result<Site> {
         let bo = BackOffice::start(name).await?;
-        let (agent_number, pool_number) = seed(&bo.database_url, carrier).await?;
+        let (agent_number, pool_number) = seed(&bo.database_url, origination).await?;
         let edge_addr = SocketAddr::from((
             [127, 0, 0, 1],
             UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port(),
@@ -59,7 +65,8 @@ impl Site {
         cmd.args(["--database", &bo.database_url])
             .args(["--bind", &edge_addr.to_string()])
             .args(["--account", ACCOUNT, "--realm", REALM])
-            .args(["--carrier", &carrier.to_string()]);
+            .args(["--carrier", &carrier.to_string()])
+            .args(["--callback-window-secs", &window.as_secs().to_string()]);
         for s in carrier_sources {
             cmd.args(["--carrier-source", &s.to_string()]);
         }
@@ -75,6 +82,7 @@ impl Site {
             edge_addr,
             agent_number,
             pool_number,
+            window,
         };
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
@@ -110,6 +118,7 @@ number = "{agent}"
 
 [emergency]
 lease_budget_ms = 200
+callback_window_secs = {window}
 
 [emergency.location]
 country = "US"
@@ -120,7 +129,8 @@ number = "400"
 zip = "98101"
 floor = "3"
 "#,
-            agent = self.agent_number
+            agent = self.agent_number,
+            window = self.window.as_secs()
         )
     }
 }
@@ -134,9 +144,9 @@ impl Drop for Site {
 }
 
 /// Seeds 002 and 000 through the service's library on its database: the SIP agent
-/// and its number, a connector terminating to `carrier` with emergency routing
+/// and its number, a connector originating to `origination` with emergency routing
 /// numbers, and a one-number callback pool. Returns (agent's number, pool number).
-async fn seed(url: &str, carrier: SocketAddr) -> anyhow::Result<(String, String)> {
+async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, String)> {
     let store = Store::connect(url).await?;
     let bo = Backoffice::new(
         store.clone(),
@@ -184,8 +194,8 @@ async fn seed(url: &str, carrier: SocketAddr) -> anyhow::Result<(String, String)
         origination: Origination {
             enabled: true,
             routes: vec![Route {
-                host: carrier.ip().to_string(),
-                port: carrier.port(),
+                host: origination.ip().to_string(),
+                port: origination.port(),
                 protocol: Protocol::UDP,
                 priority: 1,
                 weight: 1,

@@ -1,13 +1,18 @@
 //! The emergency story across the whole product: the real app registered on the real
 //! SIP edge, the real back office with its console in Chromium, sipp as the emergency
-//! provider behind the carrier trunk. A 911 dialled in the app reaches the provider at
-//! the routing number with the leased callback number and the location (E12, E5,
-//! E10, checked by sipp); the supervisor's console shows the alert within a second of
-//! the dial (E11) and records the acknowledgement (S2).
+//! provider and center behind the carrier trunk and as the site's PBX. A 911 dialled
+//! in the app reaches the provider at the routing number with the leased callback
+//! number and the location (E12, E5, E10, checked by sipp); the supervisor's console
+//! shows the alert within a second of the dial (E11) and records the acknowledgement
+//! (S2); after the hang-up the center calls the callback number back and the app rings
+//! through Do Not Disturb (E6); after the window the same call reaches the PBX and not
+//! the agent.
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
 use serde_json::Value;
 use system_tests::backoffice::SUPERVISOR;
 use system_tests::chromium::Browser;
@@ -19,11 +24,16 @@ use system_tests::{free_port, App, Display};
 async fn e11_a_911_dialled_in_the_app_alerts_the_supervisors_console_and_reaches_the_provider(
 ) -> anyhow::Result<()> {
     let display = Display::start()?;
-    let provider_port = free_port()?;
-    let provider_addr = SocketAddr::from(([127, 0, 0, 1], provider_port));
-    let site = Site::start("emergency_edge", provider_addr, &[provider_addr]).await?;
-    // The scenario's checks are regular expressions: a number's `+` is escaped.
-    let pattern = |number: &str| number.replace('+', "\\+");
+    let loopback = |port| SocketAddr::from(([127, 0, 0, 1], port));
+    let (provider_port, center_port, pbx_port) = (free_port()?, free_port()?, free_port()?);
+    let site = Site::start(
+        "emergency_edge",
+        loopback(provider_port),
+        &[loopback(provider_port), loopback(center_port)],
+        loopback(pbx_port),
+        WINDOW,
+    )
+    .await?;
     let mut provider = Sipp::serve_site(
         "provider_expects_911_via_edge.xml",
         &[
@@ -106,8 +116,9 @@ async fn e11_a_911_dialled_in_the_app_alerts_the_supervisors_console_and_reaches
     );
 
     // Hang up: the provider saw the whole call; ended and acknowledged, the alert goes
-    // (E7: nothing of the call is kept).
+    // (E7: nothing of the call is kept). The callback window starts.
     app.testid("call-end").await?.click().await?;
+    let hung_up = Instant::now();
     provider.passed().await?;
     assert_eq!(
         app.wait_attr("presence-current", "data-presence", "Available")
@@ -118,6 +129,89 @@ async fn e11_a_911_dialled_in_the_app_alerts_the_supervisors_console_and_reaches
     let (_, alerts) = site.bo.api("GET", "/alerts", Some(&sup), None)?;
     assert_eq!(alerts, Value::Array(Vec::new()));
     browser.screenshot("emergency_edge_console_after").await?;
+    assert!(app.testid("callback-window").await?.is_displayed().await?);
+
+    // E6: the agent is in Do Not Disturb; the center calls the callback number back
+    // inside the window and the app rings through it, with the callback's own alert.
+    press_alt(&app, '4').await?;
+    assert_eq!(
+        app.wait_attr("presence-current", "data-presence", "DoNotDisturb")
+            .await?,
+        "DoNotDisturb"
+    );
+    let mut center = Sipp::call_site(
+        "center_calls_back.xml",
+        &[("HOLD_MS", "3000")],
+        center_port,
+        site.edge_addr,
+        &site.pool_number,
+    )
+    .await?;
+    app.testid("call-emergency-callback-badge").await?;
+    app.screenshot("emergency_edge_callback_ringing").await?;
+    app.testid("call-answer").await?.click().await?;
+    assert_eq!(
+        app.wait_attr("call-card", "data-state", "Connected")
+            .await?,
+        "Connected"
+    );
+    assert!(
+        !app.has_testid("dial-input").await?,
+        "the restricted panel again (E8)"
+    );
+    assert!(app.testid("call-end").await?.is_displayed().await?);
+    app.screenshot("emergency_edge_callback_answered").await?;
+    center.passed().await?;
+
+    // After the window the same call is an ordinary call to the connector's number:
+    // the PBX answers it and the agent's app never hears of it.
+    let after_window =
+        (hung_up + WINDOW + Duration::from_secs(2)).saturating_duration_since(Instant::now());
+    tokio::time::sleep(after_window).await;
+    let mut pbx = Sipp::serve_site(
+        "pbx_answers.xml",
+        &[("NUMBER", &pattern(&site.pool_number))],
+        pbx_port,
+    )
+    .await?;
+    let mut late = Sipp::call_site(
+        "center_calls_back.xml",
+        &[("HOLD_MS", "500")],
+        center_port,
+        site.edge_addr,
+        &site.pool_number,
+    )
+    .await?;
+    late.passed().await?;
+    pbx.passed().await?;
+    assert!(
+        !app.has_testid("call-emergency-callback-badge").await?,
+        "after the window the agent is not called"
+    );
     browser.close().await?;
     app.close().await
+}
+
+/// E5's window, shortened for the test (the edge and the app are told the same).
+const WINDOW: Duration = Duration::from_secs(25);
+
+/// Alt+`key`: the app's presence shortcuts.
+/// A number as a sipp regular expression: its `+` escaped.
+fn pattern(number: &str) -> String {
+    number.replace('+', "\\+")
+}
+
+async fn press_alt(app: &App, key: char) -> anyhow::Result<()> {
+    let keys = KeyActions::new("keyboard".into())
+        .then(KeyAction::Down {
+            value: Key::Alt.into(),
+        })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up {
+            value: Key::Alt.into(),
+        });
+    app.client.perform_actions(keys).await?;
+    app.client.release_actions().await?;
+    Ok(())
 }

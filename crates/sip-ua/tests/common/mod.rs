@@ -304,7 +304,7 @@ pub async fn next_ua_event(events: &mut UaEvents, sipp: &Sipp) -> UaEvent {
 /// The next UA event, which must be an incoming call.
 pub async fn next_incoming(events: &mut UaEvents, sipp: &Sipp) -> IncomingCall {
     match next_ua_event(events, sipp).await {
-        UaEvent::Incoming(call) => call,
+        UaEvent::Incoming(call) => *call,
         other => panic!("expected an incoming call, got {other:?}"),
     }
 }
