@@ -134,6 +134,15 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
             headers.push(Header::Other((*name).into(), v.to_owned()));
         }
     }
+    // E5: the agent's app shows the callback number the center got; the edge may have
+    // leased another than the one the app knew when it dialled.
+    let to_caller = match route.asserted_user.as_deref() {
+        Some(callback) if route.emergency && callback.starts_with('+') => vec![Header::Other(
+            CALLBACK_HEADER.into(),
+            format!("<sip:{callback}@{};user=phone>", shared.local_addr.ip()),
+        )],
+        _ => Vec::new(),
+    };
     LegB {
         request_uri: format!("sip:{}@{carrier};user=phone", route.request_user),
         from_user: route.from_user.clone(),
@@ -150,8 +159,14 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
             agent: principal(user),
             direction: Direction::Outbound,
         }),
+        to_caller,
     }
 }
+
+/// On the responses to an agent's emergency INVITE: the callback number presented
+/// to the emergency center (a private header, RFC 3427; `sip-ua` reads it as
+/// `CallEvent::CallbackPresented`).
+pub(crate) const CALLBACK_HEADER: &str = "P-Emergency-Callback";
 
 fn principal(user: &SipUser) -> Principal {
     Principal {
@@ -209,6 +224,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 alternatives: Vec::new(),
                 emergency_end: None,
                 report: None,
+                to_caller: Vec::new(),
             })
         }
         Decision::Origination(routes) => {
@@ -227,6 +243,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 alternatives: targets.collect(),
                 emergency_end: None,
                 report: None,
+                to_caller: Vec::new(),
             })
         }
         Decision::Reply { code, reason } => Err((code, reason)),

@@ -34,6 +34,9 @@ pub(crate) struct LegB {
     pub(crate) emergency_end: Option<EmergencyEnd>,
     /// Set on an agent's ordinary outbound call: its states go to the supervisors.
     pub(crate) report: Option<CallReporter>,
+    /// Headers added to what leg A is answered (18x and 2xx): on an emergency call,
+    /// the callback number the center was given, so the agent's app shows it.
+    pub(crate) to_caller: Vec<Header>,
 }
 
 /// What every attempt of leg B shares.
@@ -43,6 +46,7 @@ struct Attempts {
     from_user: String,
     headers: Vec<Header>,
     targets: VecDeque<(String, SipAddr)>,
+    to_caller: Vec<Header>,
 }
 
 type Placed = (
@@ -52,6 +56,16 @@ type Placed = (
 );
 
 impl Attempts {
+    /// A response's headers for leg A, with the leg's own additions.
+    fn for_caller(&self, headers: Option<Vec<Header>>) -> Option<Vec<Header>> {
+        if self.to_caller.is_empty() {
+            return headers;
+        }
+        let mut all = headers.unwrap_or_default();
+        all.extend(self.to_caller.iter().cloned());
+        Some(all)
+    }
+
     fn place(&self, request_uri: &str, destination: SipAddr) -> Result<Placed, String> {
         let shared = &self.shared;
         let callee = Uri::try_from(request_uri).map_err(|e| e.to_string())?;
@@ -103,6 +117,7 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
         alternatives,
         emergency_end,
         report,
+        to_caller,
     } = leg;
     let mut targets = VecDeque::from(alternatives);
     targets.push_front((request_uri, destination));
@@ -112,6 +127,7 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
         from_user,
         headers,
         targets,
+        to_caller,
     };
     let call_id = a.id().call_id.clone();
     let a_relay = a.clone();
@@ -169,7 +185,7 @@ async fn relay(
                 Some(state) = b_states.recv() => {
                     if let DialogState::Early(_, resp) = state {
                         let (headers, body) = content(&resp);
-                        let _ = a.ringing(headers, body);
+                        let _ = a.ringing(attempts.for_caller(headers), body);
                         if let Some(r) = report.filter(|_| !ringing) {
                             r.state(call_id, CallState::Ringing).await;
                         }
@@ -217,7 +233,7 @@ async fn relay(
         return;
     }
     let (headers, body) = content(&answer);
-    if let Err(e) = a.accept(headers, body) {
+    if let Err(e) = a.accept(attempts.for_caller(headers), body) {
         warn!(error = %e, "leg A could not be answered; ending leg B");
         let _ = b.bye().await;
         return;

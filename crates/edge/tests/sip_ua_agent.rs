@@ -80,9 +80,11 @@ async fn e12_sip_ua_911_through_the_edge_reaches_the_routing_number_with_the_lea
         .invite(&format!("sip:911@{edge_addr}"), SDP_OFFER, extras)
         .await
         .expect("INVITE sent");
+    let mut presented = None;
     let answered = tokio::time::timeout(WAIT, async {
         loop {
             match call.next_event().await {
+                Some(CallEvent::CallbackPresented { number }) => presented = Some(number),
                 Some(CallEvent::Answered { sdp }) => break sdp,
                 Some(CallEvent::Failed { .. }) | Some(CallEvent::Ended { .. }) | None => {
                     panic!("the call did not connect:\n{}", carrier.diagnostics())
@@ -97,6 +99,8 @@ async fn e12_sip_ua_911_through_the_edge_reaches_the_routing_number_with_the_lea
         answered.contains("m=audio 41000"),
         "the carrier's SDP, passed through"
     );
+    // E5: the edge tells the agent which callback number the center was given.
+    assert_eq!(presented.as_deref(), Some(world.pool_number.as_str()));
     call.bye().await.expect("BYE");
     let ended = tokio::time::timeout(WAIT, call.next_event()).await;
     assert_eq!(ended, Ok(Some(CallEvent::Ended { by: EndedBy::Local })));

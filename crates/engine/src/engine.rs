@@ -681,6 +681,9 @@ impl Reports for WeakReports {
 impl Shared {
     fn on_sip_event(&self, call_id: CallId, event: sip_ua::CallEvent) {
         use sip_ua::CallEvent as Sip;
+        if let Sip::CallbackPresented { number } = &event {
+            return self.callback_presented(call_id, number);
+        }
         {
             let mut inner = self.lock();
             let now = now();
@@ -690,7 +693,7 @@ impl Shared {
                     return;
                 };
                 match event {
-                    Sip::Trying => return,
+                    Sip::Trying | Sip::CallbackPresented { .. } => return,
                     Sip::Ringing { .. } => {
                         call.state = CallState::Ringing;
                         CallEvent::Ringing
@@ -761,6 +764,26 @@ impl Shared {
                 },
             ) {
                 tracing::warn!(%call_id, error = ?e, "SIP news the core did not take");
+            }
+        }
+        self.published();
+    }
+}
+
+impl Shared {
+    /// E5: our proxy (the back office's edge) presented `number` to the emergency
+    /// center; it may have leased another number than the one the core knew when the
+    /// INVITE left. The core takes it as the lease, so the panel shows what the center
+    /// really has and a callback to it is recognised (E6).
+    fn callback_presented(&self, call_id: CallId, number: &str) {
+        let Ok(number) = agent_core::E164::parse(number) else {
+            tracing::warn!(%call_id, "the proxy named a callback number that is not E.164");
+            return;
+        };
+        {
+            let mut inner = self.lock();
+            if let Err(e) = self.run(&mut inner, now(), Input::LeaseGranted { call_id, number }) {
+                tracing::warn!(%call_id, error = ?e, "the core did not take the presented callback");
             }
         }
         self.published();

@@ -145,7 +145,7 @@ fn header<'a>(req: &'a Request, name: &str) -> Option<&'a str> {
 
 /// The user part of the first `sip:`, `sips:` or `tel:` URI in a header value such
 /// as `"Name" <sip:+13125550100@host>, <tel:+13125550100>`.
-fn uri_user(value: &str) -> Option<String> {
+pub(crate) fn uri_user(value: &str) -> Option<String> {
     let lower = value.to_ascii_lowercase();
     let (start, tel) = ["sip:", "sips:", "tel:"]
         .iter()

@@ -92,6 +92,14 @@ async fn e11_a_911_dialled_in_the_app_alerts_the_supervisors_console_and_reaches
             .await?,
         "DoNotDisturb"
     );
+    // E5: the panel shows the number the center really got (the edge's lease), not
+    // the agent's own number the app knew when it dialled.
+    let shown = app.testid("emergency-callback").await?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while shown.text().await? != site.pool_number && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(shown.text().await?, site.pool_number);
     app.screenshot("emergency_edge_app_connected").await?;
 
     // The alert names the number the provider received, and is acknowledged.

@@ -116,6 +116,7 @@ async fn drive_outgoing(
             } else {
                 let sdp = body_of(&resp);
                 *lock(&ctx.control.remote_sdp) = sdp.clone();
+                callback_presented(&resp, &ctx);
                 ctx.emit(CallEvent::Answered { sdp });
                 true
             }
@@ -161,6 +162,7 @@ fn provisional(state: &DialogState, ctx: &Ctx) {
     match state {
         DialogState::Trying(_) => ctx.emit(CallEvent::Trying),
         DialogState::Early(_, resp) => {
+            callback_presented(resp, ctx);
             let sdp = body_of(resp);
             let sdp = (!sdp.is_empty()).then_some(sdp);
             ctx.emit(CallEvent::Ringing { sdp });
@@ -243,6 +245,22 @@ fn end(ctx: &Ctx, id: &DialogId, reason: &TerminatedReason, answered: bool) {
     };
     ctx.emit(event);
 }
+
+/// The callback number the edge presented to the emergency center, which it names on
+/// its responses to an emergency INVITE (`P-Emergency-Callback`).
+fn callback_presented(resp: &Response, ctx: &Ctx) {
+    let named = resp
+        .headers
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case(CALLBACK_HEADER))
+        .and_then(|h| crate::incoming::uri_user(h.value()));
+    if let Some(number) = named {
+        ctx.emit(CallEvent::CallbackPresented { number });
+    }
+}
+
+/// Named by the back office's SIP edge on the responses to an emergency INVITE.
+pub(crate) const CALLBACK_HEADER: &str = "P-Emergency-Callback";
 
 pub(super) fn body_of(resp: &Response) -> String {
     String::from_utf8_lossy(&resp.body).into_owned()

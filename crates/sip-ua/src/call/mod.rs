@@ -96,6 +96,10 @@ pub enum CallEvent {
     Trying,
     /// Outgoing only. 180 or 183, with the early SDP when the peer sent one.
     Ringing { sdp: Option<String> },
+    /// Outgoing only, before the `Ringing` or `Answered` of the response that said it:
+    /// the callback number our proxy presented to the emergency center for this call
+    /// (E5), which may differ from the one the INVITE carried.
+    CallbackPresented { number: String },
     /// The call is established. `sdp` is the peer's session description: the answer
     /// to our offer for an outgoing call, the caller's offer for an incoming one (or
     /// the answer in its ACK when its INVITE had no offer); empty when there is none.
