@@ -91,6 +91,9 @@ describe('emergency calls (E4, E8)', () => {
     expect(screen.getByTestId('emergency-callback')).toHaveTextContent('+12065550100');
     expect(screen.getByTestId('emergency-callback-source')).toHaveTextContent('your own number');
     expect(screen.getByTestId('emergency-location')).toHaveTextContent('400 Pine St');
+    // No proxy said where the call went: the panel does not pretend it knows (E12).
+    expect(screen.getByTestId('emergency-route')).toHaveTextContent('as dialled');
+    expect(screen.getByTestId('emergency-kind')).toHaveTextContent('Real emergency call (911)');
     expect(screen.getByTestId('presence-current')).toHaveAttribute('data-presence', 'DoNotDisturb');
 
     await user.click(screen.getByTestId('call-end'));

@@ -136,13 +136,23 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
     }
     // E5: the agent's app shows the callback number the center got; the edge may have
     // leased another than the one the app knew when it dialled.
-    let to_caller = match route.asserted_user.as_deref() {
+    let mut to_caller = match route.asserted_user.as_deref() {
         Some(callback) if route.emergency && callback.starts_with('+') => vec![Header::Other(
             CALLBACK_HEADER.into(),
             format!("<sip:{callback}@{};user=phone>", shared.local_addr.ip()),
         )],
         _ => Vec::new(),
     };
+    if route.emergency {
+        // E12: where the call went, for the agent's panel: the connector's routing
+        // number, or 911/933 as dialled when the connector has no configuration.
+        let value = if route.request_user.starts_with('+') {
+            format!("routing-number={}", route.request_user)
+        } else {
+            "as-dialled".to_owned()
+        };
+        to_caller.push(Header::Other(ROUTE_HEADER.into(), value));
+    }
     LegB {
         request_uri: format!("sip:{}@{carrier};user=phone", route.request_user),
         from_user: route.from_user.clone(),
@@ -167,6 +177,9 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
 /// to the emergency center (a private header, RFC 3427; `sip-ua` reads it as
 /// `CallEvent::CallbackPresented`).
 pub(crate) const CALLBACK_HEADER: &str = "P-Emergency-Callback";
+
+/// Beside it: `routing-number=<E.164>` or `as-dialled` (E12).
+pub(crate) const ROUTE_HEADER: &str = "P-Emergency-Route";
 
 fn principal(user: &SipUser) -> Principal {
     Principal {

@@ -118,6 +118,7 @@ impl CallEntry {
 
     /// Takes the core's panel, keeping what only the engine knows (the dialled digits).
     pub fn set_panel(&mut self, panel: &EmergencyPanel, dialled: &str) {
+        let route = self.panel.as_ref().and_then(|p| p.route.clone());
         self.panel = Some(EmergencyPanelView {
             callback_number: panel
                 .callback
@@ -129,7 +130,24 @@ impl CallEntry {
                 .map(|c| c.source.as_str().to_owned()),
             location: panel.location.as_ref().map(|l| l.display.clone()),
             dialled: dialled.to_owned(),
+            route,
         });
+    }
+
+    /// E12: what the proxy said of the emergency call's route, in the panel's words.
+    pub fn set_route(&mut self, said: &str) {
+        let words = match said.split_once('=') {
+            Some(("routing-number", number)) => {
+                format!("to the emergency routing number {number}")
+            }
+            _ if said == "as-dialled" => {
+                "to the carrier as dialled: no emergency routing is configured".to_owned()
+            }
+            _ => return,
+        };
+        if let Some(panel) = self.panel.as_mut() {
+            panel.route = Some(words);
+        }
     }
 }
 

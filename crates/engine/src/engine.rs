@@ -684,6 +684,12 @@ impl Shared {
         if let Sip::CallbackPresented { number } = &event {
             return self.callback_presented(call_id, number);
         }
+        if let Sip::RoutePresented { route } = &event {
+            if let Some(call) = self.lock().calls.get_mut(call_id) {
+                call.set_route(route);
+            }
+            return self.published();
+        }
         {
             let mut inner = self.lock();
             let now = now();
@@ -693,7 +699,9 @@ impl Shared {
                     return;
                 };
                 match event {
-                    Sip::Trying | Sip::CallbackPresented { .. } => return,
+                    Sip::Trying | Sip::CallbackPresented { .. } | Sip::RoutePresented { .. } => {
+                        return
+                    }
                     Sip::Ringing { .. } => {
                         call.state = CallState::Ringing;
                         CallEvent::Ringing

@@ -57,6 +57,8 @@ pub struct EmergencyPanelView {
     pub location: Option<String>,
     /// `911` or `933` (the test number).
     pub dialled: String,
+    /// Where the proxy said it sent the call, in words (E12); `None` until it said.
+    pub route: Option<String>,
 }
 
 /// The call's audio quality, for the quality indicator.

@@ -100,6 +100,9 @@ async fn e11_a_911_dialled_in_the_app_alerts_the_supervisors_console_and_reaches
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(shown.text().await?, site.pool_number);
+    // E12: and where the edge sent it.
+    let route = app.testid("emergency-route").await?.text().await?;
+    assert!(route.contains(ROUTING_NUMBER), "{route}");
     app.screenshot("emergency_edge_app_connected").await?;
 
     // The alert names the number the provider received, and is acknowledged.

@@ -32,7 +32,11 @@ location: string | null,
 /**
  * `911` or `933` (the test number).
  */
-dialled: string, };
+dialled: string, 
+/**
+ * Where the proxy said it sent the call, in words (E12); `None` until it said.
+ */
+route: string | null, };
 
 export type CallQuality = { 
 /**

@@ -257,7 +257,21 @@ fn callback_presented(resp: &Response, ctx: &Ctx) {
     if let Some(number) = named {
         ctx.emit(CallEvent::CallbackPresented { number });
     }
+    let route = resp
+        .headers
+        .iter()
+        .find(|h| h.name().eq_ignore_ascii_case(ROUTE_HEADER))
+        .map(|h| h.value().trim())
+        .filter(|v| v.len() <= 64 && v.chars().all(|c| c.is_ascii_graphic()));
+    if let Some(route) = route {
+        ctx.emit(CallEvent::RoutePresented {
+            route: route.to_owned(),
+        });
+    }
 }
+
+/// Beside it: where the edge sent the emergency call.
+pub(crate) const ROUTE_HEADER: &str = "P-Emergency-Route";
 
 /// Named by the back office's SIP edge on the responses to an emergency INVITE.
 pub(crate) const CALLBACK_HEADER: &str = "P-Emergency-Callback";

@@ -100,6 +100,9 @@ pub enum CallEvent {
     /// the callback number our proxy presented to the emergency center for this call
     /// (E5), which may differ from the one the INVITE carried.
     CallbackPresented { number: String },
+    /// Outgoing only: where our proxy sent the emergency call (E12), as it said it:
+    /// `routing-number=<E.164>` or `as-dialled`.
+    RoutePresented { route: String },
     /// The call is established. `sdp` is the peer's session description: the answer
     /// to our offer for an outgoing call, the caller's offer for an incoming one (or
     /// the answer in its ACK when its INVITE had no offer); empty when there is none.

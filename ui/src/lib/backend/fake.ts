@@ -135,7 +135,7 @@ export class FakeBackend implements Backend {
       emergency,
       controls: emergency ? ['AudioDevices', 'EndCall'] : ['AudioDevices', 'EndCall', 'Notes'],
       panel: emergency
-        ? { callbackNumber: '+12065550100', callbackSource: 'agent', location: '400 Pine St, Seattle, WA 98101, US', dialled: number.trim() }
+        ? { callbackNumber: '+12065550100', callbackSource: 'agent', location: '400 Pine St, Seattle, WA 98101, US', dialled: number.trim(), route: null }
         : null,
     });
     this.publish({
