@@ -39,6 +39,9 @@ pub struct IncomingCall {
     /// transport from the packet's real source), else its sent-by. Lets the owner
     /// trust a mark (an emergency callback) only when its own proxy sent it.
     pub source: Option<std::net::SocketAddr>,
+    /// The PIDF-LO location of an emergency INVITE (the `application/pidf+xml` part
+    /// of its multipart body, E10), for a UA on the emergency center's side.
+    pub location: Option<String>,
 }
 
 impl fmt::Debug for IncomingCall {
@@ -65,6 +68,7 @@ pub(crate) struct InviteSummary {
     pub(crate) priority: Option<String>,
     pub(crate) called_party: Option<String>,
     pub(crate) source: Option<std::net::SocketAddr>,
+    pub(crate) location: Option<String>,
 }
 
 impl InviteSummary {
@@ -77,11 +81,16 @@ impl InviteSummary {
                 .map(|a| a.user.clone())
                 .unwrap_or_default()
         };
-        let is_sdp = header(req, "Content-Type").is_some_and(|t| {
-            t.split(';')
-                .next()
-                .is_some_and(|m| m.trim().eq_ignore_ascii_case("application/sdp"))
-        });
+        let content_type = header(req, "Content-Type").unwrap_or_default();
+        let body = String::from_utf8_lossy(&req.body);
+        // An emergency INVITE carries its SDP beside the PIDF-LO (RFC 6442).
+        let parts = body_parts(content_type, &body);
+        let part = |media: &str| {
+            parts
+                .iter()
+                .find(|(t, b)| is_type(t, media) && !b.is_empty())
+                .map(|(_, b)| b.clone())
+        };
         InviteSummary {
             caller: from.as_ref().map(|f| user_of(&f.uri)).unwrap_or_default(),
             caller_display_name: from
@@ -91,8 +100,8 @@ impl InviteSummary {
             asserted_caller: header(req, "P-Asserted-Identity").and_then(uri_user),
             dialled: to.map(|t| user_of(&t.uri)).unwrap_or_default(),
             request_user: user_of(&req.uri),
-            sdp_offer: (is_sdp && !req.body.is_empty())
-                .then(|| String::from_utf8_lossy(&req.body).into_owned()),
+            sdp_offer: part("application/sdp"),
+            location: part("application/pidf+xml"),
             priority: header(req, "Priority").map(|p| p.trim().to_owned()),
             called_party: header(req, "P-Called-Party-ID").and_then(uri_user),
             source: header(req, "Via").and_then(via_source),
@@ -111,8 +120,50 @@ impl InviteSummary {
             priority: self.priority,
             called_party: self.called_party,
             source: self.source,
+            location: self.location,
         }
     }
+}
+
+fn is_type(content_type: &str, media: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|m| m.trim().eq_ignore_ascii_case(media))
+}
+
+/// The body as (Content-Type, content) parts: itself when it is not multipart, else
+/// each part of a `multipart/mixed` body (RFC 2046) split on its boundary.
+fn body_parts(content_type: &str, body: &str) -> Vec<(String, String)> {
+    if !is_type(content_type, "multipart/mixed") {
+        return vec![(content_type.to_owned(), body.to_owned())];
+    }
+    let Some(boundary) = content_type.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_owned())
+    }) else {
+        return Vec::new();
+    };
+    let delimiter = format!("--{boundary}");
+    body.split(delimiter.as_str())
+        .skip(1)
+        .take_while(|p| !p.starts_with("--"))
+        .filter_map(|part| {
+            let part = part.strip_prefix("\r\n").unwrap_or(part);
+            let (head, content) = part
+                .split_once("\r\n\r\n")
+                .or_else(|| part.split_once("\n\n"))?;
+            let ctype = head.lines().find_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.trim()
+                    .eq_ignore_ascii_case("Content-Type")
+                    .then(|| value.trim().to_owned())
+            })?;
+            let content = content.strip_suffix("\r\n").unwrap_or(content);
+            Some((ctype, content.to_owned()))
+        })
+        .collect()
 }
 
 /// The sender of a request from its top Via: `received` and `rport` when the
@@ -226,5 +277,22 @@ mod tests {
             Some("127.0.0.1:5060".parse().unwrap())
         );
         assert_eq!(via_source("garbage"), None);
+    }
+
+    #[test]
+    fn an_emergency_invites_multipart_body_gives_its_sdp_and_its_location() {
+        let body = "--b1\r\nContent-Type: application/sdp\r\n\r\nv=0\r\nm=audio 4000 RTP/AVP 0\r\n\
+                    \r\n--b1\r\nContent-Type: application/pidf+xml\r\nContent-ID: <l@x>\r\n\r\n\
+                    <presence><ca:country>US</ca:country></presence>\r\n--b1--\r\n";
+        let parts = body_parts("multipart/mixed; boundary=\"b1\"", body);
+        assert_eq!(parts.len(), 2, "{parts:?}");
+        assert_eq!(parts[0].0, "application/sdp");
+        assert!(parts[0].1.starts_with("v=0\r\nm=audio 4000"));
+        assert_eq!(parts[1].0, "application/pidf+xml");
+        assert!(parts[1].1.contains("<ca:country>US</ca:country>"));
+        // No boundary: nothing is guessed.
+        assert!(body_parts("multipart/mixed", body).is_empty());
+        // A plain SDP body is its own single part.
+        assert_eq!(body_parts("application/sdp", "v=0").len(), 1);
     }
 }
