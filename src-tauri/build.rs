@@ -14,6 +14,8 @@ fn main() {
         "set_audio_devices",
         "confirm_location",
         "audio_level",
+        "demo_status",
+        "demo_call_back",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

@@ -6,9 +6,11 @@ use std::sync::Arc;
 use engine::Engine;
 use tauri::State;
 use wire::{
-    AgentView, AudioDevicesView, AudioLevelView, CallControl, DispatchableAddress, Presence,
-    UiError,
+    AgentView, AudioDevicesView, AudioLevelView, CallControl, DemoView, DispatchableAddress,
+    Presence, UiError,
 };
+
+use crate::demo_mode::{self, DemoState};
 
 #[tauri::command]
 pub fn agent_view(engine: State<'_, Arc<Engine>>) -> AgentView {
@@ -107,4 +109,16 @@ pub async fn confirm_location(
 #[tauri::command]
 pub fn audio_level(engine: State<'_, Arc<Engine>>) -> AudioLevelView {
     engine.audio_level()
+}
+
+/// Demo mode's banner: `None` when the app runs against a configured account.
+#[tauri::command]
+pub fn demo_status(demo: State<'_, DemoState>) -> Option<DemoView> {
+    demo_mode::view(&demo)
+}
+
+/// Demo mode: the built-in emergency center calls the callback number back (E6).
+#[tauri::command]
+pub async fn demo_call_back(demo: State<'_, DemoState>) -> Result<(), UiError> {
+    demo_mode::call_back(&demo).await
 }

@@ -6,6 +6,7 @@
 
 mod commands;
 mod data_dir;
+mod demo_mode;
 mod window_place;
 
 use std::sync::Arc;
@@ -22,8 +23,15 @@ pub fn run() {
         .setup(|app| {
             let dir = data_dir::resolve(app.handle());
             tracing::info!(data_dir = %dir.display(), "starting");
+            let mut config_file = data_dir::config_file();
+            let demo = demo_mode::start_if_unconfigured(&dir, config_file.as_deref());
+            let demo = demo.map(|(world, config)| {
+                config_file = Some(config);
+                world
+            });
+            app.manage(demo_mode::DemoState(demo));
             let options = engine::EngineOptions {
-                config_file: data_dir::config_file(),
+                config_file,
                 ..engine::EngineOptions::new(&dir)
             };
             let rt = tauri::async_runtime::handle().inner().clone();
@@ -47,7 +55,9 @@ pub fn run() {
             commands::audio_devices,
             commands::set_audio_devices,
             commands::confirm_location,
-            commands::audio_level
+            commands::audio_level,
+            commands::demo_status,
+            commands::demo_call_back
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

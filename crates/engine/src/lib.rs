@@ -30,7 +30,7 @@ mod sip_link;
 mod store;
 mod test_call;
 
-pub use config::EngineConfig;
+pub use config::{EngineConfig, CONFIG_FILE};
 pub use dispatchable::LOCATION_FILE;
 pub use engine::{Engine, EngineOptions};
 pub use geolocation::GeolocationConfig;

@@ -11,6 +11,7 @@
 
 mod agent;
 mod call;
+mod demo;
 mod error;
 mod readiness;
 
@@ -20,6 +21,7 @@ pub use call::{
     CallState, CallView, CallbackWindowView, EmergencyPanelView, HistoryEntry, RecordingView,
     RegistrationState, RegistrationView,
 };
+pub use demo::{CenterReceivedView, DemoView};
 pub use error::{ErrorCode, UiError};
 pub use readiness::{
     CountryStatus, DispatchableAddress, LocationView, ReadinessView, TestCallView,
@@ -58,6 +60,8 @@ pub fn typescript_bindings() -> String {
         DispatchableAddress::decl(&cfg),
         LocationView::decl(&cfg),
         AgentView::decl(&cfg),
+        CenterReceivedView::decl(&cfg),
+        DemoView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/wire by `cargo xtask gen-types`. Do not edit by hand.\n",

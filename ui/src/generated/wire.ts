@@ -259,3 +259,27 @@ readiness: ReadinessView,
  * The dispatchable address and its confirmation (E9).
  */
 location: LocationView, };
+
+export type CenterReceivedView = { routingNumber: string, 
+/**
+ * A 933 test call.
+ */
+test: boolean, 
+/**
+ * The callback number presented.
+ */
+callback: string, 
+/**
+ * Whether the INVITE carried a PIDF-LO location.
+ */
+locationSent: boolean, };
+
+export type DemoView = { 
+/**
+ * The number the built-in center calls back (the callback pool's).
+ */
+callbackNumber: string, 
+/**
+ * What the built-in emergency center received with the last 911 or 933.
+ */
+lastReceived: CenterReceivedView | null, };

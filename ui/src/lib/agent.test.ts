@@ -78,6 +78,8 @@ describe('AgentState', () => {
       setAudioDevices: () => Promise.reject(new Error('unused')),
       confirmLocation: () => Promise.reject(new Error('unused')),
       audioLevel: () => Promise.reject(new Error('unused')),
+      demoStatus: () => Promise.resolve(null),
+      demoCallBack: () => Promise.reject(new Error('unused')),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

@@ -15,6 +15,7 @@ import type {
   AudioDevicesView,
   AudioLevelView,
   CallControl,
+  DemoView,
   DispatchableAddress,
   Presence,
   UiError,
@@ -70,6 +71,12 @@ export interface Backend {
    * `confirm_location`); rejects with the field named when it is not usable (E9).
    */
   confirmLocation(address: DispatchableAddress): Promise<AgentView>;
+
+  /** Demo mode's banner; `null` when the app runs against a configured account (`demo_status`). */
+  demoStatus(): Promise<DemoView | null>;
+
+  /** Demo mode: the built-in emergency center calls the callback number back (`demo_call_back`). */
+  demoCallBack(): Promise<void>;
 
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;

@@ -9,6 +9,7 @@ import type {
   AudioLevelView,
   CallControl,
   CallView,
+  DemoView,
   DispatchableAddress,
   Presence,
   UiError,
@@ -213,6 +214,24 @@ export class FakeBackend implements Backend {
 
   sendDtmf(_call: number, digit: string): Promise<void> {
     this.digits.push(digit);
+    return Promise.resolve();
+  }
+
+  /** Demo mode as `demoStatus` answers it; tests set it (null: a configured account). */
+  demo: DemoView | null = null;
+
+  /** How many times the built-in center was asked to call back. */
+  demoCallBacks = 0;
+
+  demoStatus(): Promise<DemoView | null> {
+    return Promise.resolve(this.demo ? { ...this.demo } : null);
+  }
+
+  demoCallBack(): Promise<void> {
+    if (!this.demo) {
+      return Promise.reject(new BackendError({ code: 'NotAllowed', message: 'The app is not in demo mode.' }));
+    }
+    this.demoCallBacks += 1;
     return Promise.resolve();
   }
 

@@ -2,6 +2,7 @@ import { invoke } from '@tauri-apps/api/core';
 import { listen } from '@tauri-apps/api/event';
 import type {
   AgentView,
+  DemoView,
   AudioDevicesView,
   AudioLevelView,
   CallControl,
@@ -23,6 +24,8 @@ export const COMMAND_AUDIO_DEVICES = 'audio_devices';
 export const COMMAND_SET_AUDIO_DEVICES = 'set_audio_devices';
 export const COMMAND_CONFIRM_LOCATION = 'confirm_location';
 export const COMMAND_AUDIO_LEVEL = 'audio_level';
+export const COMMAND_DEMO_STATUS = 'demo_status';
+export const COMMAND_DEMO_CALL_BACK = 'demo_call_back';
 export const EVENT_AGENT_VIEW = 'agent-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
@@ -77,6 +80,14 @@ export class TauriBackend implements Backend {
 
   confirmLocation(address: DispatchableAddress): Promise<AgentView> {
     return call<AgentView>(COMMAND_CONFIRM_LOCATION, { address });
+  }
+
+  demoStatus(): Promise<DemoView | null> {
+    return call<DemoView | null>(COMMAND_DEMO_STATUS);
+  }
+
+  async demoCallBack(): Promise<void> {
+    await call<null>(COMMAND_DEMO_CALL_BACK);
   }
 
   callControl(callId: number, control: CallControl): Promise<AgentView> {
