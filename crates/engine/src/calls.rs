@@ -138,7 +138,7 @@ impl CallEntry {
     pub fn set_route(&mut self, said: &str) {
         let words = match said.split_once('=') {
             Some(("routing-number", number)) => {
-                format!("to the emergency routing number {number}")
+                format!("to the routing number {number}")
             }
             _ if said == "as-dialled" => {
                 "to the carrier as dialled: no emergency routing is configured".to_owned()
