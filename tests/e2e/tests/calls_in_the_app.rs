@@ -111,3 +111,39 @@ async fn e4_e7_e8_a_911_call_from_the_dialer_locks_presence_shows_only_end_call_
     app.screenshot("call_911_ended_callback_window").await?;
     app.close().await
 }
+
+#[tokio::test]
+async fn a_normal_call_under_an_always_record_policy_is_listed_in_recordings() -> anyhow::Result<()>
+{
+    let display = Display::start()?;
+    let mut sipp = Sipp::serve("answer_then_our_bye.xml").await?;
+    let config = format!(
+        "{}\n[recording]\npolicy = \"always\"\n",
+        agent_config(sipp.addr)
+    );
+    let (app, data) = launch_with_config(&display, &config, "call_recorded").await?;
+
+    dial(&app, "+12065550142").await?;
+    assert_eq!(
+        app.wait_attr("call-card", "data-state", "Connected")
+            .await?,
+        "Connected"
+    );
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    app.testid("call-end").await?.click().await?;
+    let row = app.testid("recording-row").await?;
+    assert!(row.text().await?.contains("+12065550142"));
+    assert!(app.testid("history-row").await?.is_displayed().await?);
+    sipp.passed().await?;
+    let files: Vec<_> = std::fs::read_dir(data.path().join("recordings"))?
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "wav"))
+        .collect();
+    assert_eq!(files.len(), 1, "one recording file");
+    assert!(
+        files[0].metadata()?.len() > 44,
+        "it holds audio, not only a header"
+    );
+    app.screenshot("call_recorded").await?;
+    app.close().await
+}
