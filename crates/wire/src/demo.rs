@@ -12,6 +12,9 @@ pub struct DemoView {
     pub callback_number: String,
     /// What the built-in emergency center received with the last 911 or 933.
     pub last_received: Option<CenterReceivedView>,
+    /// The demo supervisor the Supervisor panel offers to sign in as (loopback only).
+    pub supervisor_username: String,
+    pub supervisor_password: String,
 }
 
 /// One emergency or test call as the built-in center received it (E5, E10, E12).

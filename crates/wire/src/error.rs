@@ -34,6 +34,12 @@ pub enum ErrorCode {
     AudioUnavailable,
     /// The policy core refused the action (E3, E8, E9); the message says why.
     NotAllowed,
+    /// The back office cannot be reached (the Supervisor panel's sign-in or feed).
+    BackofficeUnreachable,
+    /// The back office refused the user name or password.
+    BadCredentials,
+    /// The signed-in user's role does not give this view (A1).
+    WrongRole,
     /// A fault of the app itself.
     Internal,
 }

@@ -7,13 +7,14 @@
 //! `cargo xtask gen-types` rewrites it.
 //!
 //! Main types: [`Presence`], [`AgentView`] (with [`CallView`], [`RegistrationView`],
-//! [`HistoryEntry`]), [`UiError`] with its [`ErrorCode`].
+//! [`HistoryEntry`]), [`SupervisorDeskView`], [`UiError`] with its [`ErrorCode`].
 
 mod agent;
 mod call;
 mod demo;
 mod error;
 mod readiness;
+mod supervisor;
 
 pub use agent::{AgentView, Presence};
 pub use call::{
@@ -26,6 +27,7 @@ pub use error::{ErrorCode, UiError};
 pub use readiness::{
     CountryStatus, DispatchableAddress, LocationView, ReadinessView, TestCallView,
 };
+pub use supervisor::{AgentPresenceView, ConversationView, EmergencyAlertView, SupervisorDeskView};
 
 use ts_rs::{Config, TS};
 
@@ -62,6 +64,10 @@ pub fn typescript_bindings() -> String {
         AgentView::decl(&cfg),
         CenterReceivedView::decl(&cfg),
         DemoView::decl(&cfg),
+        EmergencyAlertView::decl(&cfg),
+        ConversationView::decl(&cfg),
+        AgentPresenceView::decl(&cfg),
+        SupervisorDeskView::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/wire by `cargo xtask gen-types`. Do not edit by hand.\n",
