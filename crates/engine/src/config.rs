@@ -29,6 +29,9 @@ pub struct EngineConfig {
     pub audio: AudioConfig,
     /// The network's country check (E9).
     pub geolocation: crate::geolocation::GeolocationConfig,
+    /// The back office's HTTP address (`[backoffice] url`), which the Supervisor
+    /// panel signs in to.
+    pub backoffice_url: Option<String>,
 }
 
 impl EngineConfig {
@@ -97,6 +100,14 @@ struct File {
     emergency: Option<EmergencySection>,
     recording: Option<RecordingSection>,
     audio: Option<AudioSection>,
+    backoffice: Option<BackofficeSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct BackofficeSection {
+    /// `http://host:port` or `https://...`.
+    url: String,
 }
 
 #[derive(Deserialize)]
@@ -255,6 +266,16 @@ pub fn parse(text: &str) -> Result<EngineConfig, String> {
             ringer: device(audio.ringer),
         };
     }
+    if let Some(bo) = file.backoffice {
+        let url = bo.url.trim_end_matches('/');
+        if !(url.starts_with("http://") || url.starts_with("https://")) || url.contains(' ') {
+            return Err(
+                "backoffice.url must be an http:// or https:// address such as https://backoffice.example.com"
+                    .into(),
+            );
+        }
+        config.backoffice_url = Some(url.to_owned());
+    }
     if let Some(sip) = file.sip {
         config.sip = Some(sip_config(sip)?);
     }
@@ -382,6 +403,15 @@ mod tests {
             "400 Pine St, floor 3, Seattle, WA 98101, US"
         );
         assert!(!c.confirm_location_at_sign_in);
+    }
+
+    #[test]
+    fn the_back_office_url_is_kept_without_a_trailing_slash_and_must_be_http() {
+        let c = parse("[backoffice]\nurl = \"http://127.0.0.1:8080/\"").unwrap();
+        assert_eq!(c.backoffice_url.as_deref(), Some("http://127.0.0.1:8080"));
+        assert!(parse("").unwrap().backoffice_url.is_none());
+        let e = parse("[backoffice]\nurl = \"ftp://bo\"").unwrap_err();
+        assert!(e.contains("backoffice.url"), "{e}");
     }
 
     #[test]

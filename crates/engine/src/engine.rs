@@ -427,6 +427,18 @@ impl Engine {
         self.shared.audio_level()
     }
 
+    /// E11: a supervisor's unacknowledged alert sounds on the ringer device (the one
+    /// heard across the room) until the returned handle is dropped.
+    pub fn sound_alarm(&self) -> crate::ringer::AlarmSound {
+        let device = self.shared.lock().config.audio.ringer.clone();
+        crate::ringer::alarm(&self.shared, device)
+    }
+
+    /// The back office the Supervisor panel signs in to (`[backoffice] url`).
+    pub fn backoffice_url(&self) -> Option<String> {
+        self.shared.lock().config.backoffice_url.clone()
+    }
+
     /// Blind transfer to `number` (as the agent typed it). The core decides whether
     /// transfer is allowed for this call (never for an emergency one, E8).
     pub fn transfer(&self, call: u32, number: &str) -> Result<AgentView, UiError> {

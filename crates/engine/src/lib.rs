@@ -36,6 +36,6 @@ pub use engine::{Engine, EngineOptions};
 pub use geolocation::GeolocationConfig;
 pub use history::HISTORY_FILE;
 pub use recording::RECORDINGS_DIR;
-pub use ringer::SoundSystem;
+pub use ringer::{AlarmSound, SoundSystem};
 pub use store::{StateStore, StoreError};
 pub use test_call::TEST_CALL_FILE;

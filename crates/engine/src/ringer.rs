@@ -91,9 +91,37 @@ pub(crate) fn start(
     pattern: RingPattern,
     device: AudioDevice,
 ) -> Ringing {
+    let me = shared.me.clone();
+    sound(shared, pattern, device, move |why| {
+        report(&me, call_id, why)
+    })
+}
+
+/// A supervisor's emergency alert sounding (E11); dropping it stops the sound.
+#[derive(Debug)]
+pub struct AlarmSound {
+    _ringing: Ringing,
+}
+
+/// E11: the emergency pattern on the ringer device, until the handle is dropped. A
+/// ringer that cannot sound is logged: the alert still shows on screen.
+pub(crate) fn alarm(shared: &Shared, device: AudioDevice) -> AlarmSound {
+    let ringing = sound(shared, RingPattern::EmergencyCallback, device, |why| {
+        tracing::warn!(error = %why, "the supervisor's alert cannot sound; it shows on screen");
+    });
+    AlarmSound { _ringing: ringing }
+}
+
+/// Plays `pattern` on `device` until the handle drops; `on_silent` hears why when
+/// no device can sound.
+fn sound(
+    shared: &Shared,
+    pattern: RingPattern,
+    device: AudioDevice,
+    on_silent: impl Fn(&str) + Send + 'static,
+) -> Ringing {
     let (stop_tx, mut stop) = oneshot::channel::<()>();
     let sound = shared.sound.clone();
-    let me = shared.me.clone();
     let rt = shared.rt().clone();
     shared.rt().spawn(async move {
         let opened = {
@@ -102,8 +130,8 @@ pub(crate) fn start(
         };
         let mut sink = match opened {
             Ok(Ok(sink)) => sink,
-            Ok(Err(e)) => return report(&me, call_id, &e.to_string()),
-            Err(e) => return report(&me, call_id, &e.to_string()),
+            Ok(Err(e)) => return on_silent(&e.to_string()),
+            Err(e) => return on_silent(&e.to_string()),
         };
         let mut tone = RingTone::new(pattern, sink.sample_rate());
         let mut frame = vec![0i16; (sink.sample_rate() / 50) as usize];
@@ -119,7 +147,7 @@ pub(crate) fn start(
                         // The ringer went away mid-ring (a headset pulled out): ring
                         // on the default device once, else ring in silence.
                         if fell_back || device == AudioDevice::Default {
-                            report(&me, call_id, &e.to_string());
+                            on_silent(&e.to_string());
                             break;
                         }
                         fell_back = true;
@@ -131,7 +159,7 @@ pub(crate) fn start(
                                 sink = default;
                             }
                             _ => {
-                                report(&me, call_id, &e.to_string());
+                                on_silent(&e.to_string());
                                 break;
                             }
                         }
