@@ -5,16 +5,18 @@
 //! `call_removed`, `presence` and `alerts` messages. [`SupervisorView`] folds them
 //! into what the app shows, and [`SupervisorView::alarm`] says whether the alert
 //! sound must play: while any alert is unacknowledged (E11), ended or not.
+//! [`Desk`] is the app's panel over it: [`sign_in`], the [`Feed`] followed with
+//! reconnects, [`acknowledge`], and a hook that starts and stops the alert sound.
 //!
-//! This is the pure part, kept out of the webview on purpose: the app follows the
+//! All of it is kept out of the webview on purpose: the app follows the
 //! feed in Rust (one backend interface for the UI, no CSP opening for the back
 //! office) and the sound goes through the engine's sound system, not the webview.
 
-mod alarm;
+mod desk;
 mod follow;
 mod session;
 
-pub use alarm::Alarm;
+pub use desk::{AlarmHook, Desk};
 pub use follow::{acknowledge, Feed, FollowError};
 pub use session::{sign_in, Session, SignInError};
 
@@ -118,6 +120,38 @@ impl SupervisorView {
     /// its call ended (the supervisors must still learn of it).
     pub fn alarm(&self) -> bool {
         self.alerts.iter().any(|a| a.acknowledged_by.is_none())
+    }
+}
+
+fn wire_alert(a: &Alert) -> wire::EmergencyAlertView {
+    wire::EmergencyAlertView {
+        id: a.id.clone(),
+        agent_name: a.agent_name.clone(),
+        started_at_ms: a.started_at_ms,
+        ended_at_ms: a.ended_at_ms,
+        callback_number: a.callback_number.clone(),
+        location: a.location.clone(),
+        test: a.test,
+        acknowledged_by: a.acknowledged_by.clone(),
+    }
+}
+
+fn wire_conversation(c: &Conversation) -> wire::ConversationView {
+    wire::ConversationView {
+        call_id: c.call_id.clone(),
+        agent_name: c.agent_name.clone(),
+        direction: c.direction.clone(),
+        state: c.state.clone(),
+        queue: c.queue.clone(),
+        recording: c.recording,
+    }
+}
+
+fn wire_presence(p: &Presence) -> wire::AgentPresenceView {
+    wire::AgentPresenceView {
+        agent_id: p.agent_id.clone(),
+        agent_name: p.agent_name.clone(),
+        status: p.status.clone(),
     }
 }
 
