@@ -7,7 +7,8 @@
 //! call the edge sends it with a tone, keeps a [`CenterRecord`] of what each emergency
 //! or test call carried (so the app can show what the center received), and calls the
 //! callback number back on request. [`DemoAccount`] is what the app's engine needs to
-//! register on the edge. Nothing here can reach a real emergency center: the edge's
+//! register on the edge, and the demo supervisor the app's Supervisor panel signs in as
+//! at the back office's HTTP API ([`DemoWorld::backoffice_url`], loopback only). Nothing here can reach a real emergency center: the edge's
 //! only carrier is the built-in provider.
 
 mod provider;
@@ -56,6 +57,8 @@ pub struct DemoWorld {
     bo: Backoffice,
     edge: Edge,
     _workers: backoffice::Workers,
+    api: SocketAddr,
+    api_task: tokio::task::JoinHandle<()>,
 }
 
 impl DemoWorld {
@@ -90,6 +93,19 @@ impl DemoWorld {
         .await?;
         account.edge = edge.local_addr();
         provider.set_edge(edge.local_addr());
+        // The API and its supervisors' feed, for the app's Supervisor panel.
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .map_err(|e| DemoError::Provider(format!("the demo API cannot listen: {e}")))?;
+        let api = listener
+            .local_addr()
+            .map_err(|e| DemoError::Provider(format!("the demo API cannot listen: {e}")))?;
+        let router = backoffice::api::router(bo.clone());
+        let api_task = tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, router).await {
+                tracing::error!(error = %e, "demo mode: the back office API stopped");
+            }
+        });
         tracing::info!(edge = %edge.local_addr(), "demo mode: the site runs on loopback");
         Ok(DemoWorld {
             account,
@@ -97,6 +113,8 @@ impl DemoWorld {
             bo,
             edge,
             _workers: workers,
+            api,
+            api_task,
         })
     }
 
@@ -104,6 +122,11 @@ impl DemoWorld {
     pub async fn numbers(&self) -> Result<Vec<String>, DemoError> {
         let inventory = self.bo.inventory(ACCOUNT).await?;
         Ok(inventory.into_iter().map(|n| n.e164).collect())
+    }
+
+    /// The back office's HTTP API (`http://127.0.0.1:<port>`): the Supervisor panel's.
+    pub fn backoffice_url(&self) -> String {
+        format!("http://{}", self.api)
     }
 
     /// The SIP edge's address: the demo agent's registrar and outbound proxy.
@@ -116,5 +139,6 @@ impl Drop for DemoWorld {
     fn drop(&mut self) {
         self.edge.shutdown();
         self.provider.shutdown();
+        self.api_task.abort();
     }
 }

@@ -21,6 +21,8 @@ use crate::{DemoError, ACCOUNT, REALM, ROUTING_NUMBER, TEST_ROUTING_NUMBER};
 const SITE_FILE: &str = "demo-site.txt";
 /// The demo agent's user name (a SIP user part: no `@`).
 pub const AGENT: &str = "agent1001";
+/// The demo supervisor's user name prefix; a random suffix makes each folder's own.
+const SUPERVISOR: &str = "supervisor";
 
 /// What the app's engine needs to work against the demo site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +36,9 @@ pub struct DemoAccount {
     pub pool_number: String,
     /// The edge: registrar and outbound proxy.
     pub edge: SocketAddr,
+    /// The demo supervisor, for the app's Supervisor panel (A1: its own role).
+    pub supervisor: String,
+    pub supervisor_password: String,
 }
 
 /// A random secret for passwords and nonces (loopback only, but never a constant).
@@ -67,6 +72,22 @@ pub(crate) async fn seed(
         }
         (_, false) => create(bo).await?,
     };
+    let mut account = account;
+    if account.supervisor.is_empty() || account.supervisor_password.is_empty() {
+        // A folder seeded before the demo had a supervisor, or whose password is gone:
+        // a new one (passwords are only kept hashed, so the old cannot be reused).
+        let bytes: [u8; 3] = rand::rng().random();
+        let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        account.supervisor = format!("{SUPERVISOR}-{suffix}");
+        account.supervisor_password = secret();
+        bo.create_user(
+            ACCOUNT,
+            &account.supervisor,
+            &account.supervisor_password,
+            Role::Supervisor,
+        )
+        .await?;
+    }
     point_origination_at(bo, provider).await?;
     std::fs::write(&site, format_site(&account)).map_err(|source| DemoError::Data {
         path: site.display().to_string(),
@@ -125,6 +146,8 @@ async fn create(bo: &Backoffice) -> Result<DemoAccount, DemoError> {
         agent_number: agent,
         pool_number: pool,
         edge: SocketAddr::from(([127, 0, 0, 1], 0)),
+        supervisor: String::new(),
+        supervisor_password: String::new(),
     })
 }
 
@@ -147,6 +170,8 @@ async fn fresh_numbers(bo: &Backoffice) -> Result<DemoAccount, DemoError> {
         agent_number,
         pool_number,
         edge: SocketAddr::from(([127, 0, 0, 1], 0)),
+        supervisor: String::new(),
+        supervisor_password: String::new(),
     })
 }
 
@@ -184,8 +209,8 @@ async fn point_origination_at(bo: &Backoffice, provider: SocketAddr) -> Result<(
 
 fn format_site(a: &DemoAccount) -> String {
     format!(
-        "# The demo site's agent (demo mode only; loopback).\npassword = {}\nagent_number = {}\npool_number = {}\n",
-        a.password, a.agent_number, a.pool_number
+        "# The demo site's agent and supervisor (demo mode only; loopback).\npassword = {}\nagent_number = {}\npool_number = {}\nsupervisor = {}\nsupervisor_password = {}\n",
+        a.password, a.agent_number, a.pool_number, a.supervisor, a.supervisor_password
     )
 }
 
@@ -204,5 +229,7 @@ fn parse(text: &str) -> Option<DemoAccount> {
         agent_number: value("agent_number")?,
         pool_number: value("pool_number")?,
         edge: SocketAddr::from(([127, 0, 0, 1], 0)),
+        supervisor: value("supervisor").unwrap_or_default(),
+        supervisor_password: value("supervisor_password").unwrap_or_default(),
     })
 }

@@ -161,7 +161,47 @@ async fn a_restart_on_the_same_folder_keeps_the_demo_account_and_seeds_nothing_t
     assert_eq!(second.account.agent_number, account.agent_number);
     assert_eq!(second.account.pool_number, account.pool_number);
     assert_eq!(second.numbers().await.expect("inventory").len(), 2);
+    assert_eq!(
+        (
+            &second.account.supervisor,
+            &second.account.supervisor_password
+        ),
+        (&account.supervisor, &account.supervisor_password),
+        "the demo supervisor is kept too"
+    );
     // The kept password still registers on the new edge.
     let (ua, _events) = agent(&second.account).await;
     ua.shutdown();
+}
+
+/// The app's Supervisor panel works in demo mode: the demo supervisor signs in at the
+/// demo back office's API (A1: role Supervisor) and the live feed opens; the demo
+/// agent's credentials are not a supervisor's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a01_the_demo_supervisor_signs_in_at_the_demo_back_office_and_follows_its_feed() {
+    let dir = tempfile::tempdir().expect("dir");
+    let world = DemoWorld::start(dir.path()).await.expect("demo starts");
+    let url = world.backoffice_url();
+    assert!(url.starts_with("http://127.0.0.1:"), "loopback only: {url}");
+    let desk = supervisor::Desk::new(Some(url.clone()), std::sync::Arc::new(|_| {}));
+    let a = &world.account;
+    let view = desk
+        .sign_in(&url, &a.supervisor, &a.supervisor_password)
+        .await
+        .expect("the demo supervisor signs in");
+    assert_eq!(view.role.as_deref(), Some("Supervisor"));
+    let mut views = desk.subscribe();
+    tokio::time::timeout(WAIT, async {
+        while !desk.view().connected {
+            let _ = views.recv().await;
+        }
+    })
+    .await
+    .expect("the demo feed opens");
+    let e = desk.sign_in(&url, &a.user, &a.password).await.unwrap_err();
+    assert_eq!(
+        e.code,
+        wire::ErrorCode::BadCredentials,
+        "the SIP password is not a sign-in: {e:?}"
+    );
 }
