@@ -5,7 +5,12 @@ import App from './App.svelte';
 import { agentView, FakeBackend } from './lib/backend/fake';
 import type { DemoView } from './generated/wire';
 
-const DEMO: DemoView = { callbackNumber: '+12065550177', lastReceived: null };
+const DEMO: DemoView = {
+  callbackNumber: '+12065550177',
+  lastReceived: null,
+  supervisorUsername: 'supervisor-a1b2c3',
+  supervisorPassword: 'demo-secret',
+};
 
 async function renderApp(demo: DemoView | null): Promise<{ backend: FakeBackend; user: ReturnType<typeof userEvent.setup> }> {
   const backend = new FakeBackend(agentView());
@@ -45,5 +50,18 @@ describe('demo mode (issue 7 item 5)', () => {
     expect(received).toHaveTextContent('test center');
     expect(received).toHaveTextContent('+12065550177');
     expect(received).toHaveTextContent('with your location');
+  });
+
+  it('fills in the demo supervisor in the Supervisor panel, which then signs in', async () => {
+    const backend = new FakeBackend(agentView());
+    backend.demo = DEMO;
+    backend.supervisorPassword = 'demo-secret';
+    const user = userEvent.setup();
+    render(App, { props: { backend } });
+    await screen.findByTestId('demo-banner');
+    await user.click(screen.getByTestId('supervisor-toggle'));
+    expect(await screen.findByTestId('supervisor-username')).toHaveValue('supervisor-a1b2c3');
+    expect(screen.getByTestId('supervisor-password')).toHaveValue('demo-secret');
+    expect(screen.getByTestId('supervisor-demo-hint')).toHaveTextContent('demo supervisor');
   });
 });

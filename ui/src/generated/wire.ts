@@ -2,7 +2,7 @@
 
 export type Presence = "Available" | "Busy" | "Away" | "DoNotDisturb" | "Offline";
 
-export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "AudioUnavailable" | "NotAllowed" | "Internal";
+export type ErrorCode = "PresenceLocked" | "StorageUnavailable" | "StorageCorrupt" | "InvalidInput" | "NotConfigured" | "Busy" | "NotFound" | "Unavailable" | "Timeout" | "Rejected" | "Network" | "UnknownCall" | "AudioUnavailable" | "NotAllowed" | "BackofficeUnreachable" | "BadCredentials" | "WrongRole" | "Internal";
 
 export type UiError = { code: ErrorCode, message: string, 
 /**
@@ -282,4 +282,59 @@ callbackNumber: string,
 /**
  * What the built-in emergency center received with the last 911 or 933.
  */
-lastReceived: CenterReceivedView | null, };
+lastReceived: CenterReceivedView | null, 
+/**
+ * The demo supervisor the Supervisor panel offers to sign in as (loopback only).
+ */
+supervisorUsername: string, supervisorPassword: string, };
+
+export type EmergencyAlertView = { id: string, agentName: string, 
+/**
+ * Unix milliseconds.
+ */
+startedAtMs: number, 
+/**
+ * Set once the emergency call ended; the alert stays until acknowledged.
+ */
+endedAtMs: number | null, callbackNumber: string, location: string, 
+/**
+ * A 933 test call.
+ */
+test: boolean, acknowledgedBy: string | null, };
+
+export type ConversationView = { callId: string, agentName: string, direction: string, state: string, queue: string | null, recording: boolean, };
+
+export type AgentPresenceView = { agentId: string, agentName: string, status: string, };
+
+export type SupervisorDeskView = { 
+/**
+ * Grows by one with every view the desk publishes. A command's reply and the
+ * `supervisor-view` event travel separately and can arrive in either order; the
+ * UI keeps the view with the highest revision, never an older one.
+ */
+revision: number, 
+/**
+ * The back office the sign-in form offers (from the configuration), or the one
+ * signed in to.
+ */
+backofficeUrl: string | null, 
+/**
+ * The user name signed in; `None` when signed out.
+ */
+signedInAs: string | null, 
+/**
+ * `Supervisor` or `Administrator` (A1).
+ */
+role: string | null, 
+/**
+ * The feed is open; false while it reconnects.
+ */
+connected: boolean, 
+/**
+ * Why the feed is down, in a sentence for the panel.
+ */
+problem: string | null, 
+/**
+ * E11: the alert sound plays (an alert waits for acknowledgement).
+ */
+alarm: boolean, alerts: Array<EmergencyAlertView>, conversations: Array<ConversationView>, presence: Array<AgentPresenceView>, };

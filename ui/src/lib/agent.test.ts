@@ -80,6 +80,11 @@ describe('AgentState', () => {
       audioLevel: () => Promise.reject(new Error('unused')),
       demoStatus: () => Promise.resolve(null),
       demoCallBack: () => Promise.reject(new Error('unused')),
+      supervisorView: () => Promise.reject(new Error('unused')),
+      supervisorSignIn: () => Promise.reject(new Error('unused')),
+      supervisorAcknowledge: () => Promise.reject(new Error('unused')),
+      supervisorSignOut: () => Promise.reject(new Error('unused')),
+      onSupervisorView: () => Promise.resolve(() => undefined),
       onAgentView: () => Promise.resolve(() => undefined),
     };
     const state = new AgentState(backend);

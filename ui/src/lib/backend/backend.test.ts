@@ -5,7 +5,7 @@ import type { AgentView, UiError } from '../../generated/wire';
 import { BackendError, toUiError } from './backend';
 import { selectBackend } from './index';
 import { TauriBackend } from './tauri';
-import { agentView } from './fake';
+import { agentView, supervisorDeskView } from './fake';
 
 afterEach(() => {
   clearMocks();
@@ -87,5 +87,36 @@ describe('TauriBackend', () => {
     await emit('agent-view', agentView({ presence: 'Offline' }));
     await new Promise((resolve) => setTimeout(resolve, 10));
     expect(seen).toHaveLength(1);
+  });
+
+  it('calls the supervisor commands with their wire arguments and follows supervisor-view', async () => {
+    const calls: [string, unknown][] = [];
+    mockIPC(
+      (cmd, args) => {
+        calls.push([cmd, args]);
+        if (cmd === 'supervisor_sign_in') return supervisorDeskView({ signedInAs: 'sam', role: 'Supervisor' });
+        if (cmd === 'supervisor_acknowledge') return null;
+        if (cmd === 'supervisor_sign_out' || cmd === 'supervisor_view') return supervisorDeskView();
+        return undefined;
+      },
+      { shouldMockEvents: true },
+    );
+    const backend = new TauriBackend();
+    const seen: boolean[] = [];
+    const stop = await backend.onSupervisorView((view) => seen.push(view.alarm));
+
+    expect((await backend.supervisorSignIn('http://bo:8080', 'sam', 'pw')).signedInAs).toBe('sam');
+    await backend.supervisorAcknowledge('a1');
+    expect((await backend.supervisorSignOut()).signedInAs).toBeNull();
+    expect(calls.filter(([cmd]) => cmd.startsWith('supervisor_'))).toEqual([
+      ['supervisor_sign_in', { url: 'http://bo:8080', username: 'sam', password: 'pw' }],
+      ['supervisor_acknowledge', { alert: 'a1' }],
+      ['supervisor_sign_out', {}],
+    ]);
+    await emit('supervisor-view', supervisorDeskView({ alarm: true }));
+    await vi.waitFor(() => {
+      expect(seen).toEqual([true]);
+    });
+    stop();
   });
 });

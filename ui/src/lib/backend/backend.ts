@@ -18,6 +18,7 @@ import type {
   DemoView,
   DispatchableAddress,
   Presence,
+  SupervisorDeskView,
   UiError,
 } from '../../generated/wire';
 
@@ -77,6 +78,25 @@ export interface Backend {
 
   /** Demo mode: the built-in emergency center calls the callback number back (`demo_call_back`). */
   demoCallBack(): Promise<void>;
+
+  /** The Supervisor panel: signed out with the configured back office, or live (`supervisor_view`). */
+  supervisorView(): Promise<SupervisorDeskView>;
+
+  /**
+   * Signs in to the back office as a supervisor or administrator (`supervisor_sign_in`);
+   * rejects with `BadCredentials`, `WrongRole`, `BackofficeUnreachable` or `InvalidInput`
+   * naming the field.
+   */
+  supervisorSignIn(url: string, username: string, password: string): Promise<SupervisorDeskView>;
+
+  /** E11: acknowledges an emergency alert (`supervisor_acknowledge`); the feed then shows it. */
+  supervisorAcknowledge(alertId: string): Promise<void>;
+
+  /** Leaves the Supervisor panel's session; its alert sound stops (`supervisor_sign_out`). */
+  supervisorSignOut(): Promise<SupervisorDeskView>;
+
+  /** Every new Supervisor panel view (Tauri event `supervisor-view`). */
+  onSupervisorView(handler: (view: SupervisorDeskView) => void): Promise<Unsubscribe>;
 
   /** Mute, hold, resume... as the core allows for this call (Tauri command `call_control`). */
   callControl(call: number, control: CallControl): Promise<AgentView>;

@@ -12,6 +12,7 @@ import type {
   DemoView,
   DispatchableAddress,
   Presence,
+  SupervisorDeskView,
   UiError,
 } from '../../generated/wire';
 import { BackendError, type Backend, type Unsubscribe } from './backend';
@@ -65,6 +66,22 @@ export function callView(overrides: Partial<CallView> = {}): CallView {
     outcome: null,
     quality: null,
     problem: null,
+    ...overrides,
+  };
+}
+
+export function supervisorDeskView(overrides: Partial<SupervisorDeskView> = {}): SupervisorDeskView {
+  return {
+    revision: 0,
+    backofficeUrl: 'http://127.0.0.1:8080',
+    signedInAs: null,
+    role: null,
+    connected: false,
+    problem: null,
+    alarm: false,
+    alerts: [],
+    conversations: [],
+    presence: [],
     ...overrides,
   };
 }
@@ -233,6 +250,58 @@ export class FakeBackend implements Backend {
     }
     this.demoCallBacks += 1;
     return Promise.resolve();
+  }
+
+  /** The Supervisor panel as the desk would show it; `publishSupervisor` changes it. */
+  supervisor: SupervisorDeskView = supervisorDeskView();
+  /** The password the fake back office accepts for `sam` (a supervisor); `agnes` is an agent. */
+  supervisorPassword = 'secret';
+  /** Every alert acknowledged, in order. */
+  readonly acknowledged: string[] = [];
+  readonly supervisorHandlers = new Set<(view: SupervisorDeskView) => void>();
+
+  supervisorView(): Promise<SupervisorDeskView> {
+    return Promise.resolve({ ...this.supervisor });
+  }
+
+  supervisorSignIn(url: string, username: string, password: string): Promise<SupervisorDeskView> {
+    const refuse = (error: UiError) => Promise.reject(new BackendError(error));
+    if (!/^https?:\/\//.test(url.trim())) {
+      return refuse({ code: 'InvalidInput', message: 'The back office address must start with http:// or https://.', field: 'url' });
+    }
+    if (password !== this.supervisorPassword) {
+      return refuse({ code: 'BadCredentials', message: 'the back office refused the sign-in (HTTP 401): wrong user name or password?' });
+    }
+    if (username !== 'sam') {
+      return refuse({ code: 'WrongRole', message: `${username} signed in as Agent: the Supervisor view needs the supervisor or administrator role` });
+    }
+    this.publishSupervisor({ ...this.supervisor, backofficeUrl: url, signedInAs: username, role: 'Supervisor', connected: true });
+    return Promise.resolve({ ...this.supervisor });
+  }
+
+  supervisorAcknowledge(alertId: string): Promise<void> {
+    this.acknowledged.push(alertId);
+    const alerts = this.supervisor.alerts.map((a) => (a.id === alertId ? { ...a, acknowledgedBy: this.supervisor.signedInAs } : a));
+    this.publishSupervisor({ ...this.supervisor, alerts, alarm: alerts.some((a) => a.acknowledgedBy === null) });
+    return Promise.resolve();
+  }
+
+  supervisorSignOut(): Promise<SupervisorDeskView> {
+    this.publishSupervisor(supervisorDeskView({ backofficeUrl: this.supervisor.backofficeUrl }));
+    return Promise.resolve({ ...this.supervisor });
+  }
+
+  onSupervisorView(handler: (view: SupervisorDeskView) => void): Promise<Unsubscribe> {
+    this.supervisorHandlers.add(handler);
+    return Promise.resolve(() => {
+      this.supervisorHandlers.delete(handler);
+    });
+  }
+
+  /** Changes the panel as the desk would, and emits the `supervisor-view` event. */
+  publishSupervisor(view: SupervisorDeskView): void {
+    this.supervisor = { ...view, revision: this.supervisor.revision + 1 };
+    for (const handler of [...this.supervisorHandlers]) handler({ ...this.supervisor });
   }
 
   /** Every address confirmed, in order. */

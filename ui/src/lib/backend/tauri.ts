@@ -8,6 +8,7 @@ import type {
   CallControl,
   DispatchableAddress,
   Presence,
+  SupervisorDeskView,
 } from '../../generated/wire';
 import { BackendError, toUiError, type Backend, type Unsubscribe } from './backend';
 
@@ -26,7 +27,12 @@ export const COMMAND_CONFIRM_LOCATION = 'confirm_location';
 export const COMMAND_AUDIO_LEVEL = 'audio_level';
 export const COMMAND_DEMO_STATUS = 'demo_status';
 export const COMMAND_DEMO_CALL_BACK = 'demo_call_back';
+export const COMMAND_SUPERVISOR_VIEW = 'supervisor_view';
+export const COMMAND_SUPERVISOR_SIGN_IN = 'supervisor_sign_in';
+export const COMMAND_SUPERVISOR_ACKNOWLEDGE = 'supervisor_acknowledge';
+export const COMMAND_SUPERVISOR_SIGN_OUT = 'supervisor_sign_out';
 export const EVENT_AGENT_VIEW = 'agent-view';
+export const EVENT_SUPERVISOR_VIEW = 'supervisor-view';
 
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
@@ -94,17 +100,43 @@ export class TauriBackend implements Backend {
     return call<AgentView>(COMMAND_CALL_CONTROL, { call: callId, control });
   }
 
-  async onAgentView(handler: (view: AgentView) => void): Promise<Unsubscribe> {
-    const unlisten = await listen<AgentView>(EVENT_AGENT_VIEW, (event) => {
-      handler(event.payload);
-    });
-    let active = true;
-    return () => {
-      if (!active) return;
-      active = false;
-      unlisten();
-    };
+  supervisorView(): Promise<SupervisorDeskView> {
+    return call<SupervisorDeskView>(COMMAND_SUPERVISOR_VIEW);
   }
+
+  supervisorSignIn(url: string, username: string, password: string): Promise<SupervisorDeskView> {
+    return call<SupervisorDeskView>(COMMAND_SUPERVISOR_SIGN_IN, { url, username, password });
+  }
+
+  async supervisorAcknowledge(alertId: string): Promise<void> {
+    await call<null>(COMMAND_SUPERVISOR_ACKNOWLEDGE, { alert: alertId });
+  }
+
+  supervisorSignOut(): Promise<SupervisorDeskView> {
+    return call<SupervisorDeskView>(COMMAND_SUPERVISOR_SIGN_OUT);
+  }
+
+  async onAgentView(handler: (view: AgentView) => void): Promise<Unsubscribe> {
+    return once(await listen<AgentView>(EVENT_AGENT_VIEW, (e) => {
+      handler(e.payload);
+    }));
+  }
+
+  async onSupervisorView(handler: (view: SupervisorDeskView) => void): Promise<Unsubscribe> {
+    return once(await listen<SupervisorDeskView>(EVENT_SUPERVISOR_VIEW, (e) => {
+      handler(e.payload);
+    }));
+  }
+}
+
+/** An unlisten that is safe to call more than once, as {@link Unsubscribe} promises. */
+function once(unlisten: () => void): Unsubscribe {
+  let active = true;
+  return () => {
+    if (!active) return;
+    active = false;
+    unlisten();
+  };
 }
 
 /** True when the page runs inside a Tauri webview. */
