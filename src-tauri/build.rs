@@ -16,6 +16,10 @@ fn main() {
         "audio_level",
         "demo_status",
         "demo_call_back",
+        "supervisor_view",
+        "supervisor_sign_in",
+        "supervisor_acknowledge",
+        "supervisor_sign_out",
     ]);
     tauri_build::try_build(tauri_build::Attributes::new().app_manifest(commands))
         .expect("tauri build script failed");

@@ -4,10 +4,11 @@
 use std::sync::Arc;
 
 use engine::Engine;
+use supervisor::Desk;
 use tauri::State;
 use wire::{
     AgentView, AudioDevicesView, AudioLevelView, CallControl, DemoView, DispatchableAddress,
-    Presence, UiError,
+    Presence, SupervisorDeskView, UiError,
 };
 
 use crate::demo_mode::{self, DemoState};
@@ -121,4 +122,32 @@ pub fn demo_status(demo: State<'_, DemoState>) -> Option<DemoView> {
 #[tauri::command]
 pub async fn demo_call_back(demo: State<'_, DemoState>) -> Result<(), UiError> {
     demo_mode::call_back(&demo).await
+}
+
+/// The Supervisor panel: signed out (with the configured back office) or live.
+#[tauri::command]
+pub fn supervisor_view(desk: State<'_, Desk>) -> SupervisorDeskView {
+    desk.view()
+}
+
+/// Signs in to the back office as a supervisor or administrator (A1).
+#[tauri::command]
+pub async fn supervisor_sign_in(
+    desk: State<'_, Desk>,
+    url: String,
+    username: String,
+    password: String,
+) -> Result<SupervisorDeskView, UiError> {
+    desk.sign_in(&url, &username, &password).await
+}
+
+/// E11: acknowledges an emergency alert; its sound stops once the feed confirms it.
+#[tauri::command]
+pub async fn supervisor_acknowledge(desk: State<'_, Desk>, alert: String) -> Result<(), UiError> {
+    desk.acknowledge(&alert).await
+}
+
+#[tauri::command]
+pub fn supervisor_sign_out(desk: State<'_, Desk>) -> SupervisorDeskView {
+    desk.sign_out()
 }

@@ -52,12 +52,14 @@ fn config_text(world: &DemoWorld) -> String {
         "# Written by the app in demo mode at every start; not read otherwise.\n\
          [sip]\nuser = \"{user}\"\ndomain = \"{realm}\"\npassword = \"{password}\"\n\
          registrar = \"sip:{edge}\"\noutbound_proxy = \"{edge}\"\nbind = \"127.0.0.1:0\"\n\n\
-         [agent]\nnumber = \"{number}\"\n",
+         [agent]\nnumber = \"{number}\"\n\n\
+         [backoffice]\nurl = \"{backoffice}\"\n",
         user = a.user,
         realm = a.realm,
         password = a.password,
         edge = a.edge,
         number = a.agent_number,
+        backoffice = world.backoffice_url(),
     )
 }
 
@@ -73,6 +75,8 @@ pub fn view(state: &DemoState) -> Option<DemoView> {
     Some(DemoView {
         callback_number: world.account.pool_number.clone(),
         last_received,
+        supervisor_username: world.account.supervisor.clone(),
+        supervisor_password: world.account.supervisor_password.clone(),
     })
 }
 

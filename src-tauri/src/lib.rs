@@ -1,12 +1,14 @@
 //! The desktop app: a thin Tauri shell over [`engine::Engine`].
 //!
-//! Each command is a one-liner onto the engine; the engine's view changes are forwarded
-//! to the UI as the `agent-view` event. Everything else (policy, storage, calls) lives
+//! Each command is a one-liner onto the engine (or the Supervisor panel's
+//! [`supervisor::Desk`]); their view changes are forwarded to the UI as the
+//! `agent-view` and `supervisor-view` events. Everything else (policy, storage, calls) lives
 //! in the crates below the engine, so the shell can be read in one sitting.
 
 mod commands;
 mod data_dir;
 mod demo_mode;
+mod supervisor_desk;
 mod window_place;
 
 use std::sync::Arc;
@@ -40,6 +42,9 @@ pub fn run() {
                 window_place::keep(&window, &dir);
             }
             forward_views(app.handle().clone(), &engine);
+            let desk =
+                supervisor_desk::start(app.handle().clone(), &engine, engine.backoffice_url());
+            app.manage(desk);
             app.manage(engine);
             Ok(())
         })
@@ -57,7 +62,11 @@ pub fn run() {
             commands::confirm_location,
             commands::audio_level,
             commands::demo_status,
-            commands::demo_call_back
+            commands::demo_call_back,
+            commands::supervisor_view,
+            commands::supervisor_sign_in,
+            commands::supervisor_acknowledge,
+            commands::supervisor_sign_out
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
