@@ -2,7 +2,8 @@
 //! configuration runs its built-in site (back office, SIP edge, built-in carrier and
 //! emergency provider) and registers on it; a banner says no real emergency center is
 //! reached; a 933 test call is answered, the panel and the banner show what the center
-//! received (E5, E10, E12), and the built-in center's callback rings (E6).
+//! received (E5, E10, E12), and the built-in center's callback rings (E6); the
+//! Supervisor panel signs in to the built-in back office as the demo supervisor.
 
 use system_tests::{App, Display};
 
@@ -91,5 +92,23 @@ async fn demo_mode_answers_a_933_test_call_with_no_setup_and_the_center_calls_ba
         "Connected"
     );
     app.testid("call-end").await?.click().await?;
+
+    // The Supervisor panel signs in to the built-in back office as the demo supervisor,
+    // whose name and password it offers: nothing to look up or type.
+    app.testid("supervisor-toggle").await?.click().await?;
+    app.testid("supervisor-demo-hint").await?;
+    app.testid("supervisor-sign-in-submit")
+        .await?
+        .click()
+        .await?;
+    assert_eq!(
+        app.wait_attr("supervisor-connection", "data-connected", "true")
+            .await?,
+        "true",
+        "the demo back office's live feed opens"
+    );
+    let user = app.testid("supervisor-user").await?.text().await?;
+    assert!(user.contains("supervisor-"), "{user}");
+    app.screenshot("demo_mode_supervisor").await?;
     app.close().await
 }
