@@ -159,23 +159,28 @@ impl Shared {
                     tracing::info!(presence = p.as_str(), "presence changed")
                 }
                 Output::RequestLease(request) => {
-                    tracing::warn!(call_id = %request.call_id, "no back office configured: no callback lease; the core falls back");
+                    // The SIP edge takes the lease on the INVITE's way out (E5); the app
+                    // asks nobody, so the core's fallback number goes in the INVITE
+                    // and the edge replaces it.
+                    tracing::info!(call_id = %request.call_id, "callback lease left to the SIP edge; the INVITE carries the E5 fallback");
                     inner.follow_ups.push_back(Input::LeaseFailed {
                         call_id: request.call_id,
                         reason: LeaseFailure::Unreachable,
                     });
                 }
                 Output::ReleaseLease { .. } => {
-                    tracing::info!("callback lease released (no back office configured)");
+                    tracing::info!("callback lease release left to the SIP edge");
                 }
                 Output::Notify(n) => {
-                    tracing::warn!(call_id = %n.call_id, "no back office configured: supervisors cannot be notified");
+                    // Supervisors are alerted by the SIP edge as it routes the call
+                    // (E11); the app itself has no channel to them.
+                    tracing::info!(call_id = %n.call_id, "supervisors' alert left to the SIP edge");
                     inner
                         .follow_ups
                         .push_back(Input::NotificationFailed { call_id: n.call_id });
                 }
                 Output::NotificationUndelivered { call_id } => {
-                    tracing::warn!(%call_id, "supervisors' notification undelivered");
+                    tracing::warn!(%call_id, "the app could not alert supervisors itself; only a SIP edge routing this call does");
                 }
                 Output::Readiness(r) => {
                     tracing::info!(ready = r.ready(), "emergency readiness changed")
