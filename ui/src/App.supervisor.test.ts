@@ -123,6 +123,17 @@ describe('the Supervisor panel (issue 7 item 4; S1, S2, E11, A1)', () => {
     expect(screen.queryByTestId('supervisor-panel')).toBeNull();
   });
 
+  it('Escape closes the panel and keeps the session', async () => {
+    const { user, backend } = await renderApp();
+    await signIn(user);
+    expect(await screen.findByTestId('supervisor-user')).toHaveTextContent('sam');
+    await user.keyboard('{Escape}');
+    expect(screen.queryByTestId('supervisor-panel')).toBeNull();
+    expect(backend.supervisor.signedInAs).toBe('sam');
+    await user.click(screen.getByTestId('supervisor-toggle'));
+    expect(await screen.findByTestId('supervisor-user')).toHaveTextContent('sam');
+  });
+
   it('E8: during an emergency call the panel and its button are hidden', async () => {
     const emergency = callView({ remote: '911', emergency: true, controls: ['AudioDevices', 'EndCall'] });
     const { user } = await renderApp(new FakeBackend(agentView({ calls: [emergency], presence: 'DoNotDisturb', presenceLocked: true })));
