@@ -41,9 +41,8 @@ pub fn run() {
             if let Some(window) = app.get_webview_window("main") {
                 window_place::keep(&window, &dir);
             }
-            forward_views(app.handle().clone(), &engine);
-            let desk =
-                supervisor_desk::start(app.handle().clone(), &engine, engine.backoffice_url());
+            forward(app.handle().clone(), engine.subscribe(), EVENT_AGENT_VIEW);
+            let desk = supervisor_desk::start(app.handle().clone(), &engine);
             app.manage(desk);
             app.manage(engine);
             Ok(())
@@ -76,14 +75,20 @@ pub fn run() {
     }
 }
 
-fn forward_views(app: tauri::AppHandle, engine: &engine::Engine) {
-    let mut views = engine.subscribe();
+/// Sends every view published on `views` to the UI as `event`, until the sender is gone.
+pub(crate) fn forward<T>(
+    app: tauri::AppHandle,
+    mut views: tokio::sync::broadcast::Receiver<T>,
+    event: &'static str,
+) where
+    T: serde::Serialize + Clone + Send + 'static,
+{
     tauri::async_runtime::spawn(async move {
         loop {
             match views.recv().await {
                 Ok(view) => {
-                    if let Err(e) = app.emit(EVENT_AGENT_VIEW, view) {
-                        tracing::warn!(error = %e, "cannot send the view to the UI");
+                    if let Err(e) = app.emit(event, view) {
+                        tracing::warn!(error = %e, event, "cannot send the view to the UI");
                     }
                 }
                 // Missing a few intermediate views is harmless: each one is whole.

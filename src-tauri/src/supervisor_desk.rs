@@ -5,18 +5,14 @@
 use std::sync::{Arc, Mutex};
 
 use engine::{AlarmSound, Engine};
-use tauri::Emitter;
-use tokio::sync::broadcast::error::RecvError;
 
 /// The event carrying a fresh `wire::SupervisorDeskView` after every change.
 pub const EVENT_SUPERVISOR_VIEW: &str = "supervisor-view";
 
-/// Makes the desk, offering `default_url` in its sign-in form, and forwards its views.
-pub fn start(
-    app: tauri::AppHandle,
-    engine: &Engine,
-    default_url: Option<String>,
-) -> supervisor::Desk {
+/// Makes the desk, offering the configured back office (`[backoffice] url`) in its
+/// sign-in form, and forwards its views.
+pub fn start(app: tauri::AppHandle, engine: &Engine) -> supervisor::Desk {
+    let default_url = engine.backoffice_url();
     let sounding: Arc<Mutex<Option<AlarmSound>>> = Arc::default();
     let engine = engine.clone();
     let hook: supervisor::AlarmHook = Arc::new(move |on| {
@@ -25,20 +21,6 @@ pub fn start(
         *slot = on.then(|| engine.sound_alarm());
     });
     let desk = supervisor::Desk::new(default_url, hook);
-    let mut views = desk.subscribe();
-    tauri::async_runtime::spawn(async move {
-        loop {
-            match views.recv().await {
-                Ok(view) => {
-                    if let Err(e) = app.emit(EVENT_SUPERVISOR_VIEW, view) {
-                        tracing::warn!(error = %e, "cannot send the supervisor view to the UI");
-                    }
-                }
-                // Each view is whole: skipping stale ones loses nothing.
-                Err(RecvError::Lagged(_)) => continue,
-                Err(RecvError::Closed) => break,
-            }
-        }
-    });
+    crate::forward(app, desk.subscribe(), EVENT_SUPERVISOR_VIEW);
     desk
 }
