@@ -43,7 +43,12 @@ pub struct DemoAccount {
 
 /// A random secret for passwords and nonces (loopback only, but never a constant).
 pub(crate) fn secret() -> String {
-    let bytes: [u8; 16] = rand::rng().random();
+    random_hex::<16>()
+}
+
+/// `N` random bytes in hex.
+fn random_hex<const N: usize>() -> String {
+    let bytes: [u8; N] = rand::rng().random();
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
@@ -57,7 +62,7 @@ pub(crate) async fn seed(
     let site = dir.join(SITE_FILE);
     let kept = std::fs::read_to_string(&site).ok().and_then(|t| parse(&t));
     let seeded = bo.account(ACCOUNT).await.is_ok();
-    let account = match (kept, seeded) {
+    let mut account = match (kept, seeded) {
         (Some(account), true) => account,
         (_, true) => {
             // The database has the tenant but the password is gone: a new password.
@@ -72,13 +77,10 @@ pub(crate) async fn seed(
         }
         (_, false) => create(bo).await?,
     };
-    let mut account = account;
     if account.supervisor.is_empty() || account.supervisor_password.is_empty() {
         // A folder seeded before the demo had a supervisor, or whose password is gone:
         // a new one (passwords are only kept hashed, so the old cannot be reused).
-        let bytes: [u8; 3] = rand::rng().random();
-        let suffix: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        account.supervisor = format!("{SUPERVISOR}-{suffix}");
+        account.supervisor = format!("{SUPERVISOR}-{}", random_hex::<3>());
         account.supervisor_password = secret();
         bo.create_user(
             ACCOUNT,
