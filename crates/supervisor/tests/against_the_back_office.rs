@@ -5,7 +5,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{serve, PASSWORD};
+use common::{agent_posts, agent_token, serve, PASSWORD};
 
 use supervisor::{acknowledge, sign_in, Feed, SignInError};
 
@@ -44,26 +44,10 @@ async fn e11_an_alert_appears_within_1s_and_sounds_until_acknowledged() {
     let first = feed.next_view().await.expect("snapshot");
     assert!(first.alerts.is_empty() && !first.alarm());
 
-    let http = reqwest::Client::new();
-    let agent: serde_json::Value = http
-        .post(format!("{url}/api/v1/sign-in"))
-        .json(&serde_json::json!({"username": "agnes", "password": PASSWORD}))
-        .send()
-        .await
-        .expect("agent signs in")
-        .json()
-        .await
-        .expect("session");
-    let token = agent["token"].as_str().expect("token");
-    let raised = http
-        .post(format!("{url}/api/v1/me/emergency"))
-        .bearer_auth(token)
-        .json(&serde_json::json!({"callback_number": "+12065550142",
-                                  "location": "1 Main St, Seattle, WA 98101"}))
-        .send()
-        .await
-        .expect("raise");
-    assert_eq!(raised.status().as_u16(), 201);
+    let agent = agent_token(&url).await;
+    let emergency = serde_json::json!({"callback_number": "+12065550142",
+                                       "location": "1 Main St, Seattle, WA 98101"});
+    assert_eq!(agent_posts(&url, &agent, "emergency", emergency).await, 201);
 
     let within = Duration::from_secs(1);
     let view = tokio::time::timeout(within, feed.next_view())
@@ -81,7 +65,7 @@ async fn e11_an_alert_appears_within_1s_and_sounds_until_acknowledged() {
         .expect("alerts message");
     assert!(!view.alarm(), "the sound stops once acknowledged");
 
-    let recorded: serde_json::Value = http
+    let recorded: serde_json::Value = reqwest::Client::new()
         .get(format!("{url}/api/v1/alerts"))
         .bearer_auth(&s.token)
         .send()
