@@ -60,38 +60,14 @@ async fn e11_the_supervisors_app_shows_and_sounds_an_agents_911_until_acknowledg
     );
 
     // A1: an agent's credentials get the reason, not the panel.
-    sup.testid("supervisor-username")
-        .await?
-        .send_keys(AGENT)
-        .await?;
-    sup.testid("supervisor-password")
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    sup.testid("supervisor-sign-in-submit")
-        .await?
-        .click()
-        .await?;
+    sign_in(&sup, AGENT).await?;
     assert_eq!(
         sup.wait_attr("supervisor-error", "data-code", "WrongRole")
             .await?,
         "WrongRole"
     );
     sup.screenshot("supervisor_app_wrong_role").await?;
-    sup.testid("supervisor-username").await?.clear().await?;
-    sup.testid("supervisor-password").await?.clear().await?;
-    sup.testid("supervisor-username")
-        .await?
-        .send_keys(SUPERVISOR)
-        .await?;
-    sup.testid("supervisor-password")
-        .await?
-        .send_keys(PASSWORD)
-        .await?;
-    sup.testid("supervisor-sign-in-submit")
-        .await?
-        .click()
-        .await?;
+    sign_in(&sup, SUPERVISOR).await?;
     assert_eq!(
         sup.wait_attr("supervisor-connection", "data-connected", "true")
             .await?,
@@ -198,6 +174,23 @@ async fn e11_the_supervisors_app_shows_and_sounds_an_agents_911_until_acknowledg
     provider.passed().await?;
     agent.close().await?;
     sup.close().await?;
+    Ok(())
+}
+
+/// Fills the Supervisor panel's form with `username` (and the test password) and sends it.
+async fn sign_in(app: &App, username: &str) -> anyhow::Result<()> {
+    for (field, value) in [
+        ("supervisor-username", username),
+        ("supervisor-password", PASSWORD),
+    ] {
+        let input = app.testid(field).await?;
+        input.clear().await?;
+        input.send_keys(value).await?;
+    }
+    app.testid("supervisor-sign-in-submit")
+        .await?
+        .click()
+        .await?;
     Ok(())
 }
 
