@@ -11,6 +11,8 @@
 //!   digits received, and [`MediaHandle::stop`]s it.
 //! - [`LegOptions`]: ptime, RTCP interval. rtcp-mux follows offer/answer
 //!   ([`media::sdp::negotiate::Negotiated::rtcp_mux`]).
+//! - [`WebRtcLeg`]: the same stream over a WebRTC peer connection (ICE, DTLS-SRTP),
+//!   chosen when the peer offers `UDP/TLS/RTP/SAVPF` ([`is_webrtc_offer`]).
 //! - [`CpalBackend`]: real microphones and speakers (cpal, ALSA), an
 //!   [`media::audio::AudioBackend`]; [`watch_devices`] reports hot-plug changes.
 //!
@@ -36,8 +38,10 @@ use tokio::task::JoinHandle;
 
 pub mod devices;
 mod run;
+pub mod webrtc_leg;
 
 pub use devices::{watch_devices, CpalBackend};
+pub use webrtc_leg::{is_webrtc_offer, WebRtcConfig, WebRtcLeg, WebRtcState};
 
 #[derive(Debug, Error)]
 pub enum MediaNetError {
@@ -49,6 +53,8 @@ pub enum MediaNetError {
     Session(#[from] SessionError),
     #[error("the media stream has stopped")]
     Stopped,
+    #[error("WebRTC: {0}")]
+    WebRtc(String),
 }
 
 /// How a leg runs; the defaults are what a call uses.
@@ -192,46 +198,68 @@ impl MediaLeg {
         options: LegOptions,
     ) -> Result<MediaHandle, MediaNetError> {
         let remote = remote_addrs(&negotiated)?;
-        let mut rng = rand::rng();
-        let unix_offset_ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or(Duration::ZERO)
-            .as_millis() as u64;
-        let config = SessionConfig {
-            capture_rate: source.sample_rate(),
-            playout_rate: sink.sample_rate(),
-            ssrc: rng.random(),
-            initial_sequence: rng.random(),
-            initial_timestamp: rng.random(),
-            unix_offset_ms,
-            rtcp_min_interval_ms: options.rtcp_min_interval_ms,
-            cname: format!("{:016x}@softphone", rng.random::<u64>()),
-            ptime_ms: options.ptime_ms,
-            negotiated,
-        };
-        let session = media::session::MediaSession::new(config)?;
-        let (commands, command_rx) = mpsc::unbounded_channel();
-        let (digits_tx, digits) = mpsc::unbounded_channel();
-        let (stats_tx, stats) = watch::channel(session.stats());
-        let task = tokio::spawn(run::run(run::Loop {
-            session,
+        let wire = run::Wire::Udp {
             rtp: self.rtp,
             rtcp: self.rtcp,
             remote,
-            ptime: Duration::from_millis(u64::from(options.ptime_ms)),
+        };
+        spawn_stream(
+            wire,
+            rand::rng().random(),
+            negotiated,
             source,
             sink,
-            commands: command_rx,
-            digits: digits_tx,
-            stats: stats_tx,
-        }));
-        Ok(MediaHandle {
-            commands,
-            digits,
-            stats,
-            task,
-        })
+            options,
+        )
     }
+}
+
+/// Runs one stream's session on `wire`, sending with `ssrc`.
+pub(crate) fn spawn_stream(
+    wire: run::Wire,
+    ssrc: u32,
+    negotiated: Negotiated,
+    source: Box<dyn AudioSource>,
+    sink: Box<dyn AudioSink>,
+    options: LegOptions,
+) -> Result<MediaHandle, MediaNetError> {
+    let mut rng = rand::rng();
+    let unix_offset_ms = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_millis() as u64;
+    let config = SessionConfig {
+        capture_rate: source.sample_rate(),
+        playout_rate: sink.sample_rate(),
+        ssrc,
+        initial_sequence: rng.random(),
+        initial_timestamp: rng.random(),
+        unix_offset_ms,
+        rtcp_min_interval_ms: options.rtcp_min_interval_ms,
+        cname: format!("{:016x}@softphone", rng.random::<u64>()),
+        ptime_ms: options.ptime_ms,
+        negotiated,
+    };
+    let session = media::session::MediaSession::new(config)?;
+    let (commands, command_rx) = mpsc::unbounded_channel();
+    let (digits_tx, digits) = mpsc::unbounded_channel();
+    let (stats_tx, stats) = watch::channel(session.stats());
+    let task = tokio::spawn(run::run(run::Loop {
+        session,
+        wire,
+        ptime: Duration::from_millis(u64::from(options.ptime_ms)),
+        source,
+        sink,
+        commands: command_rx,
+        digits: digits_tx,
+        stats: stats_tx,
+    }));
+    Ok(MediaHandle {
+        commands,
+        digits,
+        stats,
+        task,
+    })
 }
 
 /// 30 random bytes as the base64 `inline:` key of AES_CM_128 suites.

@@ -1,4 +1,4 @@
-//! The stream's task: a frame tick, two sockets and the command channel, all fed to
+//! The stream's task: a frame tick, the [`Wire`] and the command channel, all fed to
 //! the session.
 
 use std::net::SocketAddr;
@@ -13,11 +13,67 @@ use tracing::{debug, warn};
 
 use crate::{remote_addrs, Command};
 
+/// Where the session's packets go and come from. The session (codecs, jitter buffer,
+/// DTMF, statistics) is the same on both; only the transport differs.
+pub(crate) enum Wire {
+    /// Plain RTP/SRTP: our two sockets and the negotiated remote addresses.
+    Udp {
+        rtp: UdpSocket,
+        rtcp: UdpSocket,
+        remote: (SocketAddr, SocketAddr),
+    },
+    /// A WebRTC peer connection: RTP goes to its track, which adds DTLS-SRTP and
+    /// ICE; what its remote track receives comes back as plain RTP. Its own
+    /// interceptors send RTCP reports, so the session's RTCP is not sent there.
+    Peer {
+        to_peer: mpsc::UnboundedSender<Vec<u8>>,
+        from_peer: mpsc::UnboundedReceiver<Vec<u8>>,
+    },
+}
+
+impl Wire {
+    /// The next packet in, as `(which, bytes)`. Never returns once a peer's stream
+    /// has ended: the call goes on until the engine stops it.
+    async fn recv(&mut self, rtp_buf: &mut [u8], rtcp_buf: &mut [u8]) -> (Which, Vec<u8>) {
+        match self {
+            Wire::Udp { rtp, rtcp, .. } => loop {
+                tokio::select! {
+                    got = rtp.recv_from(rtp_buf) => {
+                        if let Ok((n, _from)) = got {
+                            return (Which::Rtp, rtp_buf[..n].to_vec());
+                        }
+                    }
+                    got = rtcp.recv_from(rtcp_buf) => {
+                        if let Ok((n, _from)) = got {
+                            return (Which::Rtcp, rtcp_buf[..n].to_vec());
+                        }
+                    }
+                }
+            },
+            Wire::Peer { from_peer, .. } => match from_peer.recv().await {
+                Some(packet) => (Which::Rtp, packet),
+                None => std::future::pending().await,
+            },
+        }
+    }
+
+    async fn send_all(&self, out: Vec<Transmit>) {
+        match self {
+            Wire::Udp { rtp, rtcp, remote } => send_udp(rtp, rtcp, *remote, out).await,
+            Wire::Peer { to_peer, .. } => {
+                for t in out {
+                    if let Transmit::Rtp(bytes) = t {
+                        let _ = to_peer.send(bytes);
+                    }
+                }
+            }
+        }
+    }
+}
+
 pub(crate) struct Loop {
     pub session: MediaSession,
-    pub rtp: UdpSocket,
-    pub rtcp: UdpSocket,
-    pub remote: (SocketAddr, SocketAddr),
+    pub wire: Wire,
     pub ptime: Duration,
     pub source: Box<dyn AudioSource>,
     pub sink: Box<dyn AudioSink>,
@@ -46,7 +102,7 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
                 let now = now_ms();
                 l.source.read(&mut frame);
                 let out = l.session.on_capture(now, &frame);
-                send_all(&l.rtp, &l.rtcp, l.remote, out).await;
+                l.wire.send_all(out).await;
                 let played = l.session.poll_playout(now);
                 if let Err(e) = l.sink.write(&played) {
                     // Keep the call going without its speaker: the peer still hears us.
@@ -57,15 +113,8 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
                 }
                 l.stats.send_replace(l.session.stats());
             }
-            got = l.rtp.recv_from(&mut rtp_buf) => {
-                if let Ok((n, _from)) = got {
-                    on_datagram(&mut l, now_ms(), Which::Rtp, n, &rtp_buf);
-                }
-            }
-            got = l.rtcp.recv_from(&mut rtcp_buf) => {
-                if let Ok((n, _from)) = got {
-                    on_datagram(&mut l, now_ms(), Which::Rtcp, n, &rtcp_buf);
-                }
+            (which, packet) = l.wire.recv(&mut rtp_buf, &mut rtcp_buf) => {
+                on_datagram(&mut l, now_ms(), which, &packet);
             }
             cmd = l.commands.recv() => {
                 match cmd {
@@ -75,11 +124,15 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
                         let _ = reply.send(l.session.send_dtmf(d));
                     }
                     Some(Command::Update(n, reply)) => {
-                        let result = remote_addrs(&n).and_then(|remote| {
-                            l.session.update(*n)?;
-                            l.remote = remote;
-                            Ok(())
-                        });
+                        let result = match &mut l.wire {
+                            Wire::Udp { remote, .. } => remote_addrs(&n).and_then(|to| {
+                                l.session.update(*n)?;
+                                *remote = to;
+                                Ok(())
+                            }),
+                            // ICE owns the peer's address; only codec and direction follow.
+                            Wire::Peer { .. } => l.session.update(*n).map_err(Into::into),
+                        };
                         let _ = reply.send(result);
                     }
                     Some(Command::Stop) | None => break,
@@ -88,7 +141,7 @@ pub(crate) async fn run(mut l: Loop) -> MediaStats {
         }
     }
     if let Some(bye) = l.session.bye(now_ms()) {
-        send_all(&l.rtp, &l.rtcp, l.remote, vec![bye]).await;
+        l.wire.send_all(vec![bye]).await;
     }
     let _ = l.sink.flush();
     let stats = l.session.stats();
@@ -102,8 +155,9 @@ enum Which {
     Rtcp,
 }
 
-fn on_datagram(l: &mut Loop, now: u64, which: Which, n: usize, buf: &[u8]) {
-    match l.session.on_datagram(now, &buf[..n]) {
+fn on_datagram(l: &mut Loop, now: u64, which: Which, packet: &[u8]) {
+    let n = packet.len();
+    match l.session.on_datagram(now, packet) {
         Ok(Received::Digit(d)) => {
             let _ = l.digits.send(d);
         }
@@ -114,7 +168,7 @@ fn on_datagram(l: &mut Loop, now: u64, which: Which, n: usize, buf: &[u8]) {
     }
 }
 
-async fn send_all(
+async fn send_udp(
     rtp: &UdpSocket,
     rtcp: &UdpSocket,
     remote: (SocketAddr, SocketAddr),

@@ -17,6 +17,20 @@ mod write;
 
 pub use parse::parse;
 
+/// Whether an SDP body offers (or answers) WebRTC media: an audio line on
+/// `UDP/TLS/RTP/SAVPF` (or `UDP/TLS/RTP/SAVP`) with a DTLS fingerprint. Read from the
+/// text, so a body our parser would refuse is still told apart.
+pub fn is_webrtc(sdp: &str) -> bool {
+    let audio_on_dtls = sdp.lines().any(|l| {
+        let l = l.trim();
+        l.starts_with("m=audio ")
+            && l.split_whitespace()
+                .nth(2)
+                .is_some_and(|p| p.starts_with("UDP/TLS/RTP/SAVP"))
+    });
+    audio_on_dtls && sdp.lines().any(|l| l.trim().starts_with("a=fingerprint:"))
+}
+
 /// Why a description was refused.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum SdpError {

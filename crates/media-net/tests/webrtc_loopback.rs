@@ -1,0 +1,151 @@
+//! Two WebRTC legs on loopback: ICE on host candidates, DTLS-SRTP, Opus both ways,
+//! DTMF, and what a plain offer or a dead peer does.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use media::audio::file::MemorySink;
+use media::audio::tone::ToneGenerator;
+use media_net::{is_webrtc_offer, LegOptions, WebRtcConfig, WebRtcLeg, WebRtcState};
+
+const CONNECT_WITHIN: Duration = Duration::from_secs(15);
+
+fn steady(samples: &[i16], rate: u32) -> &[i16] {
+    let n = samples.len();
+    let cut = (rate / 10) as usize;
+    let from = n.saturating_sub(cut * 6);
+    &samples[from..n.saturating_sub(cut)]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn webrtc_legs_connect_over_ice_and_dtls_and_carry_opus_tones_both_ways() {
+    let config = WebRtcConfig::host(LOOPBACK);
+    let (mut caller, offer) = WebRtcLeg::offer(&config).await.expect("offer");
+    assert!(is_webrtc_offer(&offer), "our offer is WebRTC:\n{offer}");
+    assert!(
+        offer.contains("a=candidate:"),
+        "host candidate in the offer:\n{offer}"
+    );
+    assert!(offer.contains("opus/48000/2"), "{offer}");
+    let (mut callee, answer) = WebRtcLeg::answer(&offer, &config).await.expect("answer");
+    assert!(is_webrtc_offer(&answer), "{answer}");
+    caller
+        .accept_answer(&answer)
+        .await
+        .expect("answer accepted");
+
+    assert_eq!(
+        caller.connected(CONNECT_WITHIN).await,
+        WebRtcState::Connected
+    );
+    assert_eq!(
+        callee.connected(CONNECT_WITHIN).await,
+        WebRtcState::Connected
+    );
+
+    let (sink_a, heard_by_caller) = MemorySink::new(48000);
+    let (sink_b, heard_by_callee) = MemorySink::new(16000);
+    let a = caller
+        .start(
+            Box::new(ToneGenerator::new(1000.0, 48000, 8000)),
+            Box::new(sink_a),
+            LegOptions::default(),
+        )
+        .await
+        .expect("caller stream");
+    let b = callee
+        .start(
+            Box::new(ToneGenerator::new(600.0, 16000, 8000)),
+            Box::new(sink_b),
+            LegOptions::default(),
+        )
+        .await
+        .expect("callee stream");
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let at_callee = tone_presence(steady(&heard_by_callee.samples(), 16000), 16000, 1000.0);
+    let at_caller = tone_presence(steady(&heard_by_caller.samples(), 48000), 48000, 600.0);
+    let (sa, sb) = (a.stop().await, b.stop().await);
+    assert!(
+        at_callee > 0.9 && at_caller > 0.9,
+        "callee heard 1 kHz {at_callee:.2}, caller heard 600 Hz {at_caller:.2}; {sa:?} {sb:?}"
+    );
+    assert!(
+        sa.packets_received > 50 && sb.packets_received > 50,
+        "{sa:?} {sb:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn dtmf_crosses_a_webrtc_leg_as_telephone_events() {
+    let config = WebRtcConfig::host(LOOPBACK);
+    let (mut caller, offer) = WebRtcLeg::offer(&config).await.unwrap();
+    let (mut callee, answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
+    caller.accept_answer(&answer).await.unwrap();
+    assert_eq!(
+        caller.connected(CONNECT_WITHIN).await,
+        WebRtcState::Connected
+    );
+    assert_eq!(
+        callee.connected(CONNECT_WITHIN).await,
+        WebRtcState::Connected
+    );
+    let (sink_a, _) = MemorySink::new(48000);
+    let (sink_b, _) = MemorySink::new(48000);
+    let a = caller
+        .start(
+            Box::new(ToneGenerator::new(440.0, 48000, 8000)),
+            Box::new(sink_a),
+            LegOptions::default(),
+        )
+        .await
+        .unwrap();
+    let mut b = callee
+        .start(
+            Box::new(ToneGenerator::new(440.0, 48000, 8000)),
+            Box::new(sink_b),
+            LegOptions::default(),
+        )
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    a.send_dtmf('7').await.expect("telephone-event negotiated");
+    let digit = tokio::time::timeout(Duration::from_secs(5), b.next_digit()).await;
+    a.stop().await;
+    b.stop().await;
+    assert_eq!(digit.ok().flatten(), Some('7'));
+}
+
+#[test]
+fn a_plain_rtp_offer_is_not_taken_for_webrtc() {
+    let plain = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
+    let sdes = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\nm=audio 4000 RTP/SAVP 0\r\na=crypto:1 AES_CM_128_HMAC_SHA1_80 inline:AAAA\r\n";
+    let no_fingerprint = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\n";
+    assert!(!is_webrtc_offer(plain));
+    assert!(!is_webrtc_offer(sdes));
+    assert!(
+        !is_webrtc_offer(no_fingerprint),
+        "DTLS-SRTP needs a fingerprint"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_garbage_offer_is_refused_with_an_error_not_a_panic() {
+    let config = WebRtcConfig::host(LOOPBACK);
+    let err = WebRtcLeg::answer("v=0\r\nthis is not sdp\r\n", &config)
+        .await
+        .expect_err("garbage refused");
+    assert!(err.to_string().starts_with("WebRTC:"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peer_that_never_answers_ice_leaves_the_leg_unconnected() {
+    let config = WebRtcConfig::host(LOOPBACK);
+    let (_caller, offer) = WebRtcLeg::offer(&config).await.unwrap();
+    // The callee answers but the caller never learns the answer: no ICE checks
+    // come back, so the callee must not claim a connection.
+    let (mut callee, _answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
+    let state = callee.connected(Duration::from_secs(2)).await;
+    assert_ne!(state, WebRtcState::Connected);
+}
