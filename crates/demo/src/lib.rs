@@ -79,6 +79,7 @@ impl DemoWorld {
         let edge = Edge::start(
             EdgeConfig {
                 bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+                ws_bind: None,
                 account: ACCOUNT.to_owned(),
                 realm: REALM.to_owned(),
                 nonce_secret: seed::secret(),

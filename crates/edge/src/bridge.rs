@@ -3,6 +3,7 @@
 //! with the body passed through unchanged; 18x and the final answer are relayed to A,
 //! a CANCEL or BYE of either side ends the other.
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 use backoffice::auth::Principal;
@@ -47,12 +48,47 @@ pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
             return;
         }
     };
+    if let Some(why) = media_mismatch(&tx.original.body, &leg, shared.config.carrier) {
+        info!(why, "INVITE refused: the two sides' media cannot meet");
+        let warning = Header::Other("Warning".into(), format!("399 edge \"{why}\""));
+        let _ = tx
+            .reply_with(StatusCode::from(488), vec![warning], None)
+            .await;
+        return;
+    }
     relay::bridge(shared, tx, leg).await;
 }
 
 type Routed = Result<LegB, (u16, &'static str)>;
 
+/// The edge relays signalling only; media flows between the two ends. So a WebRTC
+/// offer (ICE, DTLS-SRTP) cannot reach a plain-RTP carrier, nor a plain offer a
+/// browser on WebSocket: the call is refused with 488 and a Warning naming why, before
+/// the far end rings. Our softphones speak both and take either. An emergency call is
+/// never refused here (nothing may block a 911 call): the carrier decides.
+pub(crate) fn media_mismatch(body: &[u8], leg: &LegB, carrier: SocketAddr) -> Option<&'static str> {
+    if body.is_empty() || leg.emergency_end.is_some() {
+        return None;
+    }
+    let webrtc = media::sdp::is_webrtc(&String::from_utf8_lossy(body));
+    let to_websocket = matches!(
+        leg.destination.r#type,
+        Some(rsipstack::sip::transport::Transport::Ws | rsipstack::sip::transport::Transport::Wss)
+    );
+    let to_carrier = leg.destination.get_socketaddr().ok() == Some(carrier);
+    if webrtc && to_carrier {
+        Some("WebRTC media cannot reach the carrier; the edge does not bridge media")
+    } else if !webrtc && to_websocket {
+        Some("a WebRTC peer needs ICE and DTLS-SRTP; the edge does not bridge media")
+    } else {
+        None
+    }
+}
+
 async fn outbound(shared: &Shared, tx: &Transaction, dialled: &str, user: SipUser) -> Routed {
+    if let Some(leg) = on_net(shared, tx, dialled, &user).await {
+        return leg;
+    }
     let cfg = &shared.config;
     let state = lookup::outbound_state(
         &shared.bo,
@@ -181,6 +217,96 @@ pub(crate) const CALLBACK_HEADER: &str = "P-Emergency-Callback";
 /// Beside it: `routing-number=<E.164>` or `as-dialled` (E12).
 pub(crate) const ROUTE_HEADER: &str = "P-Emergency-Route";
 
+/// An agent calling one of the tenant's own numbers assigned to an agent is put
+/// through to that agent, not sent out to the carrier and back (the carrier may not
+/// even hairpin). This is also how a browser or WebRTC agent reaches a softphone.
+/// Only the number's assignee counts: a callback lease (E6) rings through Do Not
+/// Disturb for the emergency center, never for a colleague.
+async fn on_net(
+    shared: &Shared,
+    tx: &Transaction,
+    dialled: &str,
+    user: &SipUser,
+) -> Option<Routed> {
+    let Dialled::Public(e164) = routing::classify(dialled) else {
+        return None;
+    };
+    let owner = shared.bo.number_owner(&e164).await.ok().flatten()?;
+    let backoffice::numbers::Assignee::User(callee) = owner.assignee else {
+        return None;
+    };
+    if owner.account_id != user.user.account_id {
+        return None;
+    }
+    let caller = tx
+        .original
+        .from_header()
+        .ok()
+        .and_then(|f| f.uri().ok())
+        .and_then(|u| u.user().map(str::to_owned))
+        .unwrap_or_else(|| user.user.username.clone());
+    info!(callee = %callee, "on-net call to a colleague's number");
+    let now = shared.clock.now();
+    Some(agent_leg(
+        shared,
+        &callee,
+        RingPriority::Normal,
+        &e164,
+        caller,
+        now,
+    ))
+}
+
+/// The leg to a registered agent: its newest binding, over its own WebSocket
+/// connection when it registered over one.
+fn agent_leg(
+    shared: &Shared,
+    user_id: &str,
+    priority: RingPriority,
+    dialled: &str,
+    caller: String,
+    now: backoffice::Timestamp,
+) -> Routed {
+    let binding = shared.registrar().contacts(user_id, now).into_iter().next();
+    let Some(binding) = binding else {
+        return Err((480, "Temporarily Unavailable"));
+    };
+    let uri =
+        Uri::try_from(binding.contact.as_str()).map_err(|_| (480, "Temporarily Unavailable"))?;
+    // The Request-URI and To are the registered contact (rsipstack couples them); the
+    // number the caller dialled, which tells the agent's app that this is the
+    // emergency callback, travels in P-Called-Party-ID (RFC 3455).
+    let mut headers = vec![Header::Other(
+        "P-Called-Party-ID".into(),
+        format!("<sip:{dialled}@{};user=phone>", shared.local_addr.ip()),
+    )];
+    if priority == RingPriority::EmergencyCallback {
+        info!(agent = %user_id, "emergency callback to the leasing agent (E6)");
+        headers.push(Header::Other("Priority".into(), "emergency".into()));
+    }
+    let destination = match binding.flow {
+        Some(flow) => SipAddr {
+            r#type: Some(if flow.secure {
+                rsipstack::sip::transport::Transport::Wss
+            } else {
+                rsipstack::sip::transport::Transport::Ws
+            }),
+            addr: flow.peer.into(),
+        },
+        None => uri.host_with_port.clone().into(),
+    };
+    Ok(LegB {
+        destination,
+        request_uri: binding.contact,
+        from_user: caller,
+        headers,
+        alternatives: Vec::new(),
+        emergency_end: None,
+        report: None,
+        to_caller: Vec::new(),
+    })
+}
+
 fn principal(user: &SipUser) -> Principal {
     Principal {
         user_id: user.user.id.clone(),
@@ -208,37 +334,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
     let state = lookup::inbound_state(&shared.bo, dialled, now).await;
     match routing::route_inbound(&state) {
         Decision::Agent { user_id, priority } => {
-            let binding = shared
-                .registrar()
-                .contacts(&user_id, now)
-                .into_iter()
-                .next();
-            let Some(binding) = binding else {
-                return Err((480, "Temporarily Unavailable"));
-            };
-            let uri = Uri::try_from(binding.contact.as_str())
-                .map_err(|_| (480, "Temporarily Unavailable"))?;
-            // The Request-URI and To are the registered contact (rsipstack couples
-            // them); the number the caller dialled, which tells the agent's app that
-            // this is the emergency callback, travels in P-Called-Party-ID (RFC 3455).
-            let mut headers = vec![Header::Other(
-                "P-Called-Party-ID".into(),
-                format!("<sip:{dialled}@{};user=phone>", shared.local_addr.ip()),
-            )];
-            if priority == RingPriority::EmergencyCallback {
-                info!(agent = %user_id, "emergency callback to the leasing agent (E6)");
-                headers.push(Header::Other("Priority".into(), "emergency".into()));
-            }
-            Ok(LegB {
-                destination: uri.host_with_port.clone().into(),
-                request_uri: binding.contact,
-                from_user: caller,
-                headers,
-                alternatives: Vec::new(),
-                emergency_end: None,
-                report: None,
-                to_caller: Vec::new(),
-            })
+            agent_leg(shared, &user_id, priority, dialled, caller, now)
         }
         Decision::Origination(routes) => {
             // In the core's order; the relay fails over to the next (V1).

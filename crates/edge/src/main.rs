@@ -29,6 +29,9 @@ struct Args {
     /// UDP address to listen on.
     #[arg(long, default_value = "127.0.0.1:5060")]
     bind: SocketAddr,
+    /// Also serve SIP over WebSocket (RFC 7118) here, for browsers and WebRTC agents.
+    #[arg(long)]
+    ws_bind: Option<SocketAddr>,
     /// The tenant served.
     #[arg(long)]
     account: String,
@@ -85,6 +88,7 @@ async fn main() -> anyhow::Result<()> {
     .with_callback_window(Duration::from_secs(args.callback_window_secs));
     let config = EdgeConfig {
         bind: args.bind,
+        ws_bind: args.ws_bind,
         account: args.account,
         realm: args.realm,
         nonce_secret: std::env::var("EDGE_NONCE_SECRET").unwrap_or_else(|_| random_secret()),
@@ -97,6 +101,9 @@ async fn main() -> anyhow::Result<()> {
         .await
         .context("starting the SIP edge")?;
     println!("edge listening on udp {}", edge.local_addr());
+    if let Some(ws) = edge.ws_addr() {
+        println!("edge listening on ws://{ws}");
+    }
     tokio::signal::ctrl_c()
         .await
         .context("waiting for Ctrl-C")?;

@@ -3,6 +3,7 @@
 //! REGISTER (see [`crate::digest`]) and passes the time in.
 
 use std::collections::HashMap;
+use std::net::SocketAddr;
 
 use backoffice::Timestamp;
 
@@ -11,11 +12,24 @@ pub const MIN_EXPIRES_S: u32 = 60;
 /// Longest registration granted; longer requests are shortened to it.
 pub const MAX_EXPIRES_S: u32 = 3600;
 
+/// The WebSocket connection a registration came over. Requests for such a contact
+/// must go back over that same connection (RFC 7118 5): a browser cannot be dialled,
+/// and its Contact names a `*.invalid` host.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Flow {
+    /// WSS rather than WS.
+    pub secure: bool,
+    /// The connection's far end, as the edge's transport layer keys it.
+    pub peer: SocketAddr,
+}
+
 /// One registered contact.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Binding {
     /// The Contact URI as the UA gave it.
     pub contact: String,
+    /// Set when the contact is reachable only over the connection it registered on.
+    pub flow: Option<Flow>,
     pub expires_at: Timestamp,
 }
 
@@ -44,11 +58,13 @@ impl Registrar {
         Self::default()
     }
 
-    /// Binds (expires > 0) or removes (expires = 0) `contact` for `user_id`.
+    /// Binds (expires > 0) or removes (expires = 0) `contact` for `user_id`; a
+    /// refresh over a new connection moves the binding to it.
     pub fn register(
         &mut self,
         user_id: &str,
         contact: &str,
+        flow: Option<Flow>,
         expires_s: u32,
         now: Timestamp,
     ) -> RegisterOutcome {
@@ -66,9 +82,13 @@ impl Registrar {
         let granted_s = expires_s.min(MAX_EXPIRES_S);
         let expires_at = now.plus(std::time::Duration::from_secs(u64::from(granted_s)));
         match list.iter_mut().find(|b| b.contact == contact) {
-            Some(b) => b.expires_at = expires_at,
+            Some(b) => {
+                b.expires_at = expires_at;
+                b.flow = flow;
+            }
             None => list.push(Binding {
                 contact: contact.to_owned(),
+                flow,
                 expires_at,
             }),
         }
@@ -103,26 +123,49 @@ mod tests {
         let mut r = Registrar::new();
         let c = "sip:agent1@127.0.0.1:5070";
         assert_eq!(
-            r.register("u1", c, 300, T),
+            r.register("u1", c, None, 300, T),
             RegisterOutcome::Bound { granted_s: 300 }
         );
         assert_eq!(r.contacts("u1", at(299)).len(), 1);
         assert!(r.contacts("u1", at(300)).is_empty(), "expired at its end");
-        r.register("u1", c, 300, at(200));
+        r.register("u1", c, None, 300, at(200));
         assert_eq!(r.contacts("u1", at(450))[0].contact, c, "refreshed");
-        assert_eq!(r.register("u1", c, 0, at(451)), RegisterOutcome::Removed);
+        assert_eq!(
+            r.register("u1", c, None, 0, at(451)),
+            RegisterOutcome::Removed
+        );
         assert!(r.contacts("u1", at(452)).is_empty());
+    }
+
+    #[test]
+    fn a_websocket_binding_keeps_its_flow_and_a_refresh_moves_it() {
+        let mut r = Registrar::new();
+        let c = "sip:x7k2@df7jal23ls0d.invalid;transport=ws";
+        let first = Flow {
+            secure: false,
+            peer: "127.0.0.1:40001".parse().unwrap(),
+        };
+        let second = Flow {
+            secure: false,
+            peer: "127.0.0.1:40002".parse().unwrap(),
+        };
+        r.register("u1", c, Some(first), 300, T);
+        assert_eq!(r.contacts("u1", at(1))[0].flow, Some(first));
+        r.register("u1", c, Some(second), 300, at(10));
+        let live = r.contacts("u1", at(11));
+        assert_eq!(live.len(), 1, "one contact, not two");
+        assert_eq!(live[0].flow, Some(second));
     }
 
     #[test]
     fn too_brief_and_too_long_registrations() {
         let mut r = Registrar::new();
         assert_eq!(
-            r.register("u1", "sip:a@h", 10, T),
+            r.register("u1", "sip:a@h", None, 10, T),
             RegisterOutcome::TooBrief { min_s: 60 }
         );
         assert_eq!(
-            r.register("u1", "sip:a@h", 86_400, T),
+            r.register("u1", "sip:a@h", None, 86_400, T),
             RegisterOutcome::Bound { granted_s: 3600 }
         );
     }

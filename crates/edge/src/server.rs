@@ -10,18 +10,20 @@ use backoffice::{Backoffice, Clock, SipUser};
 use rsipstack::dialog::dialog_layer::DialogLayer;
 use rsipstack::platform::CancellationToken;
 use rsipstack::sip::prelude::HeadersExt;
+use rsipstack::sip::transport::Transport;
 use rsipstack::sip::{Header, Method, Request, StatusCode, Uri, Version};
 use rsipstack::transaction::endpoint::EndpointOption;
 use rsipstack::transaction::transaction::Transaction;
 use rsipstack::transaction::{CallIdFormat, TransactionReceiver};
 use rsipstack::transport::udp::UdpConnection;
+use rsipstack::transport::websocket::WebSocketListenerConnection;
 use rsipstack::transport::TransportLayer;
 use rsipstack::EndpointBuilder;
 use tracing::{debug, info, warn};
 
 use crate::bridge;
 use crate::digest::{Credentials, DigestAuthority, DigestError};
-use crate::registrar::{Binding, RegisterOutcome, Registrar};
+use crate::registrar::{Binding, Flow, RegisterOutcome, Registrar};
 use crate::screen::{has_to_tag, header, malformed, parse_contact};
 
 /// What an edge instance serves.
@@ -29,6 +31,9 @@ use crate::screen::{has_to_tag, header, malformed, parse_contact};
 pub struct EdgeConfig {
     /// Where to listen (UDP).
     pub bind: SocketAddr,
+    /// Where browsers and WebRTC agents connect: SIP over WebSocket (RFC 7118).
+    /// `None`: no WebSocket listener.
+    pub ws_bind: Option<SocketAddr>,
     /// The tenant served (one tenant per edge in this slice).
     pub account: String,
     /// The digest realm; users' SIP passwords are set for it.
@@ -64,6 +69,8 @@ pub(crate) struct Shared {
     /// Our Contact and the host of URIs we write: `sip:edge@local_addr`.
     pub(crate) contact: Uri,
     pub(crate) local_addr: SocketAddr,
+    /// The WebSocket listener's address, when there is one.
+    pub(crate) ws_addr: Option<SocketAddr>,
 }
 
 impl Shared {
@@ -119,6 +126,10 @@ impl Edge {
                     reason: "unexpected local address".into(),
                 })?;
         layer.add_transport(udp.into());
+        let ws_addr = match config.ws_bind {
+            Some(ws_bind) => Some(open_websocket(&layer, ws_bind).await?),
+            None => None,
+        };
         let endpoint = EndpointBuilder::new()
             .with_option(EndpointOption {
                 callid_format: CallIdFormat::Uuid,
@@ -149,14 +160,20 @@ impl Edge {
             dialogs: Arc::new(DialogLayer::new(inner)),
             contact,
             local_addr,
+            ws_addr,
         });
         tokio::spawn(serve(incoming, shared.clone()));
-        info!(%local_addr, "SIP edge started");
+        info!(%local_addr, ?ws_addr, "SIP edge started");
         Ok(Edge { shared, cancel })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.shared.local_addr
+    }
+
+    /// Where SIP over WebSocket is served (`ws://` this address), when configured.
+    pub fn ws_addr(&self) -> Option<SocketAddr> {
+        self.shared.ws_addr
     }
 
     /// The live registered contacts of a user.
@@ -169,6 +186,39 @@ impl Edge {
     pub fn shutdown(&self) {
         self.cancel.cancel();
     }
+}
+
+/// Opens the WebSocket listener. rsipstack binds it inside its serve loop and only
+/// logs a failure there, so the port is taken here first (a port given as 0 is chosen
+/// now) and a taken port is the caller's error.
+async fn open_websocket(
+    layer: &TransportLayer,
+    ws_bind: SocketAddr,
+) -> Result<SocketAddr, EdgeError> {
+    let bind_error = |reason: String| EdgeError::Bind {
+        addr: ws_bind,
+        reason,
+    };
+    let addr = std::net::TcpListener::bind(ws_bind)
+        .and_then(|l| l.local_addr())
+        .map_err(|e| bind_error(e.to_string()))?;
+    let listener = WebSocketListenerConnection::new(addr, None, false)
+        .await
+        .map_err(|e| bind_error(e.to_string()))?;
+    layer.add_transport(listener.into());
+    Ok(addr)
+}
+
+/// The WebSocket connection a request came over, if it did.
+pub(crate) fn websocket_flow(tx: &Transaction) -> Option<Flow> {
+    let remote = tx.connection.as_ref()?.get_remote_addr()?;
+    let secure = match remote.r#type {
+        Some(Transport::Ws) => false,
+        Some(Transport::Wss) => true,
+        _ => return None,
+    };
+    let peer = remote.get_socketaddr().ok()?;
+    Some(Flow { secure, peer })
 }
 
 async fn serve(mut incoming: TransactionReceiver, shared: Arc<Shared>) {
@@ -278,9 +328,10 @@ async fn register(shared: &Shared, mut tx: Transaction) {
         .or_else(|| header(&tx.original, "Expires").and_then(|e| e.trim().parse().ok()))
         .unwrap_or(3600);
     let now = shared.clock.now();
+    let flow = websocket_flow(&tx);
     let outcome = shared
         .registrar()
-        .register(&user.user.id, &contact, expires, now);
+        .register(&user.user.id, &contact, flow, expires, now);
     let (status, headers) = match outcome {
         RegisterOutcome::Bound { granted_s } => (
             StatusCode::OK,
@@ -295,6 +346,6 @@ async fn register(shared: &Shared, mut tx: Transaction) {
             vec![Header::Other("Min-Expires".into(), min_s.to_string())],
         ),
     };
-    info!(user = %user.user.id, expires, ?status, "REGISTER");
+    info!(user = %user.user.id, expires, websocket = flow.is_some(), ?status, "REGISTER");
     let _ = tx.reply_with(status, headers, None).await;
 }
