@@ -15,8 +15,13 @@ pub fn cargo(args: &[&str]) -> Command {
 
 /// An `npm` command run in `ui/`.
 pub fn npm(args: &[&str]) -> Command {
+    npm_in("ui", args)
+}
+
+/// An `npm` command run in `dir` (relative to the workspace root).
+pub fn npm_in(dir: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("npm");
-    cmd.args(args).current_dir(crate::root().join("ui"));
+    cmd.args(args).current_dir(crate::root().join(dir));
     cmd
 }
 

@@ -99,6 +99,33 @@ pub fn ui_packages() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The browser peer of the WebRTC interop tests (JsSIP bundled by esbuild):
+/// `npm ci` when its lock changed, and a build when the bundle is older than its
+/// source.
+pub fn browser_peer() -> anyhow::Result<()> {
+    const DIR: &str = "tests/browser-peer";
+    let dir = crate::root().join(DIR);
+    let lock = std::fs::read(dir.join("package-lock.json")).context("browser-peer lock")?;
+    let stamp = dir.join("node_modules/.xtask-lock-stamp");
+    let want = fresh::digest(&lock);
+    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
+        exec::step(
+            "install browser-peer packages",
+            exec::npm_in(DIR, &["ci", "--no-audit", "--no-fund"]),
+        )?;
+        std::fs::write(&stamp, want).context("cannot write the npm stamp")?;
+    }
+    let sources = ["peer.js", "package-lock.json"].map(|s| dir.join(s));
+    if fresh::is_newer_than(&dir.join("dist/peer.js"), sources.into_iter()) {
+        println!("==> browser peer: up to date");
+        return Ok(());
+    }
+    exec::step(
+        "build the browser peer",
+        exec::npm_in(DIR, &["run", "build"]),
+    )
+}
+
 /// `npm run build` unless ui/dist is newer than every UI source.
 pub fn ui_build() -> anyhow::Result<()> {
     let ui = crate::root().join("ui");

@@ -38,6 +38,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     setup::ui_packages()?;
     // The app embeds ui/dist at compile time, so every Rust layer needs it built.
     setup::ui_build()?;
+    setup::browser_peer()?;
 
     let mut report: Vec<(&str, Counts)> = Vec::new();
     for layer in layers {

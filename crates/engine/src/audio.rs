@@ -13,6 +13,7 @@ use crate::calls::CallEntry;
 use crate::config::{AudioConfig, AudioDevice};
 use crate::engine::Shared;
 use crate::hotplug::FollowingSink;
+use crate::offer::StartLeg;
 use crate::recording::{TapSink, TapSource};
 use crate::ringer::SoundSystem;
 
@@ -138,7 +139,7 @@ pub(crate) fn start_stream(
     call: &mut CallEntry,
     config: &AudioConfig,
 ) {
-    let Some((leg, negotiated)) = call.media.as_mut().and_then(|m| m.take_for_start()) else {
+    let Some(leg) = call.media.as_mut().and_then(|m| m.take_for_start()) else {
         return;
     };
     let config = config.clone();
@@ -159,10 +160,16 @@ pub(crate) fn start_stream(
             inner: sink,
             recorder,
         });
-        let started = {
-            let _rt = rt.enter();
-            leg.start(negotiated, source, sink)
-                .map_err(|e| e.to_string())
+        let started = match leg {
+            StartLeg::Rtp(leg, negotiated) => {
+                let _rt = rt.enter();
+                leg.start(negotiated, source, sink)
+                    .map_err(|e| e.to_string())
+            }
+            // On this blocking thread, not a runtime worker: waiting here is allowed.
+            StartLeg::WebRtc(leg) => rt
+                .block_on(leg.start(source, sink, media_net::LegOptions::default()))
+                .map_err(|e| e.to_string()),
         };
         let problem = match (problem, &started) {
             (p, Ok(_)) => p,

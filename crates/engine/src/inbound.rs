@@ -111,6 +111,13 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
     {
         call.problem = None;
     }
+    if let Some(offer) = call
+        .remote_offer
+        .take_if(|offer| media_net::is_webrtc_offer(offer))
+    {
+        answer_webrtc(shared, call_id, offer, ip, now);
+        return;
+    }
     let mut plan = MediaPlan::new(ip, call_id.0 ^ now.0);
     let sdp = match call.remote_offer.take() {
         Some(offer) => match plan.answer(&offer) {
@@ -132,6 +139,46 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
     crate::audio::start_stream(shared, call_id, call, &audio);
 }
 
+/// A WebRTC offer is answered by a peer connection, which needs a moment to gather
+/// its candidates (bounded by its budget): off the engine lock, then the 200 OK goes
+/// out and the stream starts as for any call. Nothing here is on an emergency call's
+/// path: only incoming calls are answered.
+fn answer_webrtc(
+    shared: &Shared,
+    call_id: CallId,
+    offer: String,
+    ip: std::net::IpAddr,
+    now: agent_core::Millis,
+) {
+    let me = shared.me.clone();
+    shared.rt().spawn(async move {
+        let config = media_net::WebRtcConfig::host(ip);
+        let answered = media_net::WebRtcLeg::answer(&offer, &config).await;
+        let Some(shared) = me.upgrade() else { return };
+        {
+            let mut inner = shared.lock();
+            let audio = inner.config.audio.clone();
+            let Some(call) = inner.calls.get_mut(call_id) else {
+                return;
+            };
+            match answered {
+                Ok((leg, sdp)) => {
+                    call.media = Some(MediaPlan::webrtc(ip, call_id.0 ^ now.0, leg));
+                    call.state = wire::CallState::Connected;
+                    call.answered_at = Some(now);
+                    send(call.sip.as_ref(), SipCommand::Answer(sdp));
+                    crate::audio::start_stream(&shared, call_id, call, &audio);
+                }
+                Err(e) => {
+                    tracing::warn!(%call_id, error = %e, "the caller's WebRTC offer cannot be used");
+                    send(call.sip.as_ref(), SipCommand::Reject(488));
+                }
+            }
+        }
+        shared.published();
+    });
+}
+
 /// Turn the call away: 486 when busy, 480 when presence says not now.
 pub(crate) fn reject(inner: &mut Inner, call_id: CallId, reason: agent_core::RejectReason) {
     let code = match reason {
@@ -151,6 +198,13 @@ pub(crate) fn reinvite(inner: &mut Inner, call_id: CallId, direction: media::sdp
         return;
     };
     if let Some(plan) = call.media.as_mut() {
+        if plan.is_webrtc() {
+            // Our offers are plain RTP; on a WebRTC call hold stays in our stream.
+            if let Some(stream) = &plan.stream {
+                stream.set_direction(direction);
+            }
+            return;
+        }
         let offer = plan.offer(direction);
         send(call.sip.as_ref(), SipCommand::Reinvite(offer));
     }

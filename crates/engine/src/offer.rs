@@ -9,13 +9,30 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 
 use media::sdp::negotiate::{self, create_offer, CodecPreference, LocalMedia, Negotiated};
 use media::sdp::{self, AddressType, Connection, Direction, Origin};
-use media_net::{MediaHandle, MediaLeg};
+use media_net::{MediaHandle, MediaLeg, WebRtcLeg};
+
+/// What a stream starts on: our RTP sockets and the agreement, or a WebRTC peer
+/// connection (whose agreement is its own).
+#[derive(Debug)]
+pub(crate) enum StartLeg {
+    Rtp(MediaLeg, Negotiated),
+    WebRtc(WebRtcLeg),
+}
+
+#[derive(Debug)]
+enum Leg {
+    Rtp(MediaLeg),
+    WebRtc(WebRtcLeg),
+}
 
 /// Our media side of one call.
 #[derive(Debug)]
 pub(crate) struct MediaPlan {
-    /// The sockets, until the stream takes them.
-    leg: Option<MediaLeg>,
+    /// The sockets or peer connection, until the stream takes them.
+    leg: Option<Leg>,
+    /// The call's media is WebRTC (the peer offered it): hold changes the stream's
+    /// direction without a re-INVITE, since our offers are plain RTP.
+    webrtc: bool,
     local: LocalMedia,
     origin: Origin,
     /// Our last offer, for reading the answer to it.
@@ -63,9 +80,46 @@ impl MediaPlan {
                 |e| tracing::error!(error = %e, "no media ports; the call goes on without audio"),
             )
             .ok();
-        let local = match &leg {
-            Some(leg) => leg.local_media(codecs(), false),
-            None => LocalMedia {
+        let mut plan = MediaPlan::new_unbound(ip, session_id);
+        if let Some(leg) = leg {
+            plan.local = leg.local_media(codecs(), false);
+            plan.leg = Some(Leg::Rtp(leg));
+        }
+        plan
+    }
+
+    /// A plan for a call whose peer offered WebRTC: `leg` has answered it already.
+    pub fn webrtc(ip: IpAddr, session_id: u64, leg: WebRtcLeg) -> MediaPlan {
+        let mut plan = MediaPlan::new_unbound(ip, session_id);
+        plan.leg = Some(Leg::WebRtc(leg));
+        plan.webrtc = true;
+        // What the quality indicator shows; the stream reads the real agreement
+        // from the peer connection.
+        plan.negotiated = Some(Negotiated {
+            remote_address: "0.0.0.0".into(),
+            remote_port: 9,
+            codec: sdp::Codec {
+                payload_type: 111,
+                encoding: "opus".into(),
+                clock_rate: 48000,
+                channels: 2,
+                fmtp: None,
+            },
+            receive_codecs: Vec::new(),
+            telephone_event: None,
+            direction: Direction::SendRecv,
+            srtp: None,
+            rtcp_mux: true,
+        });
+        plan
+    }
+
+    /// A plan without sockets (port 9), the base of a WebRTC plan.
+    fn new_unbound(ip: IpAddr, session_id: u64) -> MediaPlan {
+        MediaPlan {
+            leg: None,
+            webrtc: false,
+            local: LocalMedia {
                 connection: Connection {
                     address_type: address_type(ip),
                     address: ip.to_string(),
@@ -78,10 +132,6 @@ impl MediaPlan {
                 ptime: 20,
                 rtcp_mux: false,
             },
-        };
-        MediaPlan {
-            leg,
-            local,
             origin: Origin {
                 username: "-".into(),
                 session_id: session_id.to_string(),
@@ -94,6 +144,10 @@ impl MediaPlan {
             stream: None,
             pending_dtmf: Vec::new(),
         }
+    }
+
+    pub fn is_webrtc(&self) -> bool {
+        self.webrtc
     }
 
     fn next_origin(&mut self) -> Origin {
@@ -150,12 +204,15 @@ impl MediaPlan {
 
     /// Hands the sockets and the agreement to whoever starts the stream (devices are
     /// opened off the engine lock); `None` when there is nothing to start.
-    pub fn take_for_start(&mut self) -> Option<(MediaLeg, Negotiated)> {
+    pub fn take_for_start(&mut self) -> Option<StartLeg> {
         if self.stream.is_some() {
             return None;
         }
         let negotiated = self.negotiated.clone()?;
-        Some((self.leg.take()?, negotiated))
+        Some(match self.leg.take()? {
+            Leg::Rtp(leg) => StartLeg::Rtp(leg, negotiated),
+            Leg::WebRtc(leg) => StartLeg::WebRtc(leg),
+        })
     }
 
     /// The codec in use, e.g. `opus`.
@@ -183,7 +240,10 @@ mod tests {
     #[tokio::test]
     async fn the_offer_names_the_bound_rtp_port_and_our_codecs() {
         let mut p = plan();
-        let port = p.leg.as_ref().unwrap().local_addr().port();
+        let Some(Leg::Rtp(leg)) = p.leg.as_ref() else {
+            panic!("a plain plan has RTP sockets")
+        };
+        let port = leg.local_addr().port();
         assert_eq!(port % 2, 0, "RTP on an even port");
         let sdp = p.offer(Direction::SendRecv);
         assert!(

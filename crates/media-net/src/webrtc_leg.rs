@@ -398,10 +398,16 @@ impl WebRtcLeg {
         let (to_peer, mut outgoing) = mpsc::unbounded_channel::<Vec<u8>>();
         let track = self.track.clone();
         let pc = self.pc.clone();
+        let state = self.state.clone();
         // The writer owns the peer connection: when the session's loop ends and
         // drops its sender, the connection is closed.
         tokio::spawn(async move {
             while let Some(bytes) = outgoing.recv().await {
+                // Until DTLS has keyed SRTP there is nothing to send with: audio from
+                // before the connection is dropped, as a device would drop it.
+                if *state.borrow() != WebRtcState::Connected {
+                    continue;
+                }
                 let mut buf = bytes.as_slice();
                 match rtc::rtp::Packet::unmarshal(&mut buf) {
                     Ok(packet) => {

@@ -97,28 +97,32 @@ pub struct Browser {
 
 impl Browser {
     pub async fn start(log_name: &str) -> anyhow::Result<Browser> {
+        Browser::start_with(log_name, &[]).await
+    }
+
+    /// Like [`Browser::start`], with further Chromium switches (fake media devices).
+    pub async fn start_with(log_name: &str, extra_args: &[String]) -> anyhow::Result<Browser> {
         let driver = ChromeDriver::start(log_name)?;
         let profile = tempfile::tempdir()?;
+        let mut args = vec![
+            "--headless".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--lang=en-US".to_owned(),
+            "--window-size=1280,1000".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        args.extend(extra_args.iter().cloned());
         let mut caps = serde_json::Map::new();
         caps.insert(
             "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless",
-                    "--no-sandbox",
-                    "--disable-gpu",
-                    "--disable-quic",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                    "--disable-component-update",
-                    "--disable-sync",
-                    "--disable-dev-shm-usage",
-                    "--lang=en-US",
-                    "--window-size=1280,1000",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
+            serde_json::json!({ "binary": CHROMIUM, "args": args }),
         );
         let client = ClientBuilder::native()
             .capabilities(caps)

@@ -22,6 +22,8 @@ use crate::backoffice::{workspace_binary, BackOffice, ACCOUNT, PASSWORD};
 /// The agent the app signs in as, on the edge (a SIP user name: no `@`).
 pub const SIP_AGENT: &str = "agent1001";
 pub const SIP_PASSWORD: &str = "Sip-Secret-1234";
+/// A second agent, who uses a WebRTC phone in a browser (JsSIP over WebSocket).
+pub const SIP_BROWSER: &str = "browser1002";
 pub const REALM: &str = "acme.example";
 /// E12: where the carrier takes 911 and 933 (seed 000).
 pub const ROUTING_NUMBER: &str = "+12065550100";
@@ -35,6 +37,10 @@ pub struct Site {
     pub edge_addr: SocketAddr,
     /// The agent's own number (assigned to the SIP agent).
     pub agent_number: String,
+    /// The browser agent's own number.
+    pub browser_number: String,
+    /// Where the edge serves SIP over WebSocket.
+    pub ws_addr: SocketAddr,
     /// The callback pool's only number: what a 911's lease must be.
     pub pool_number: String,
     /// The callback window of the edge and of the app alike.
@@ -54,7 +60,9 @@ impl Site {
         window: Duration,
     ) -> anyhow::Result<Site> {
         let bo = BackOffice::start(name).await?;
-        let (agent_number, pool_number) = seed(&bo.database_url, origination).await?;
+        let seeded = seed(&bo.database_url, origination).await?;
+        let (agent_number, pool_number, browser_number) = seeded;
+        let ws_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
         let edge_addr = SocketAddr::from((
             [127, 0, 0, 1],
             UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port(),
@@ -64,6 +72,7 @@ impl Site {
         let mut cmd = Command::new(workspace_binary("edge")?);
         cmd.args(["--database", &bo.database_url])
             .args(["--bind", &edge_addr.to_string()])
+            .args(["--ws-bind", &ws_addr.to_string()])
             .args(["--account", ACCOUNT, "--realm", REALM])
             .args(["--carrier", &carrier.to_string()])
             .args(["--callback-window-secs", &window.as_secs().to_string()]);
@@ -81,6 +90,8 @@ impl Site {
             edge,
             edge_addr,
             agent_number,
+            browser_number,
+            ws_addr,
             pool_number,
             window,
         };
@@ -145,8 +156,9 @@ impl Drop for Site {
 
 /// Seeds 002 and 000 through the service's library on its database: the SIP agent
 /// and its number, a connector originating to `origination` with emergency routing
-/// numbers, and a one-number callback pool. Returns (agent's number, pool number).
-async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, String)> {
+/// numbers, and a one-number callback pool; and the browser agent with a number.
+/// Returns (agent's number, pool number, browser agent's number).
+async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, String, String)> {
     let store = Store::connect(url).await?;
     let bo = Backoffice::new(
         store.clone(),
@@ -160,16 +172,17 @@ async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, Str
         .await?;
     let mut q = SearchQuery::country("US");
     q.area_code = Some("425".into());
-    q.limit = 2;
+    q.limit = 3;
     let found = bo.search_numbers(&q).await?;
-    anyhow::ensure!(found.len() == 2, "the catalogue has two 425 numbers");
+    anyhow::ensure!(found.len() == 3, "the catalogue has three 425 numbers");
     let (agent_number, pool_number) = (found[0].e164.clone(), found[1].e164.clone());
+    let browser_number = found[2].e164.clone();
     let admin = Actor::new("admin:e2e");
     bo.place_order(
         ACCOUNT,
         &admin,
         ProductType::BusinessCalling,
-        std::slice::from_ref(&agent_number),
+        &[agent_number.clone(), browser_number.clone()],
     )
     .await?;
     bo.place_order(
@@ -181,6 +194,13 @@ async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, Str
     .await?;
     bo.complete_pending_orders().await?;
     bo.assign_to_user(ACCOUNT, &admin, &agent_number, &user.id)
+        .await?;
+    let browser = bo
+        .create_user(ACCOUNT, SIP_BROWSER, PASSWORD, Role::Agent)
+        .await?;
+    bo.set_sip_password(ACCOUNT, &browser.id, REALM, SIP_PASSWORD)
+        .await?;
+    bo.assign_to_user(ACCOUNT, &admin, &browser_number, &browser.id)
         .await?;
     let connector = VoiceConnectorSettings {
         name: "Carrier trunk".into(),
@@ -214,5 +234,5 @@ async fn seed(url: &str, origination: SocketAddr) -> anyhow::Result<(String, Str
     bo.add_to_callback_pool(ACCOUNT, &admin, std::slice::from_ref(&pool_number))
         .await?;
     store.close().await;
-    Ok((agent_number, pool_number))
+    Ok((agent_number, pool_number, browser_number))
 }
