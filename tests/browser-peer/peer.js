@@ -43,6 +43,10 @@ function listen(connection) {
 
 function follow(s) {
   session = s;
+  status.iceState = null;
+  status.remoteSdp = null;
+  status.cause = null;
+  analyser = null;
   s.on('progress', () => { status.call = s.direction === 'outgoing' ? 'calling' : 'ringing'; });
   s.on('confirmed', () => { status.call = 'connected'; });
   s.on('ended', (e) => { status.call = 'ended'; status.cause = e.cause; });

@@ -46,6 +46,25 @@ impl EngineConfig {
             });
         crate::offer::media_ip(bind, toward)
     }
+
+    /// How WebRTC legs gather: on the media address, through the account's STUN and
+    /// TURN servers, within `budget`.
+    pub(crate) fn webrtc(&self, budget: std::time::Duration) -> media_net::WebRtcConfig {
+        let mut config = media_net::WebRtcConfig::host(self.media_ip());
+        if let Some(sip) = &self.sip {
+            config.stun = sip.stun.clone();
+            config.turn = sip.turn.clone();
+        }
+        config.gather_budget = budget;
+        config
+    }
+
+    /// Whether our offers are WebRTC.
+    pub(crate) fn offers_webrtc(&self) -> bool {
+        self.sip
+            .as_ref()
+            .is_some_and(|s| s.offer_media == OfferMedia::Webrtc)
+    }
 }
 
 /// Where call audio comes from and goes to, and where inbound calls ring.
@@ -79,6 +98,22 @@ pub struct SipConfig {
     /// The host part of Request-URIs: `sip:<number>@<domain>`.
     pub domain: String,
     pub expires: u32,
+    /// What our offers carry. Answers follow the peer's offer whatever this says.
+    pub offer_media: OfferMedia,
+    /// `stun:host:port`, for a server-reflexive candidate on WebRTC legs.
+    pub stun: Option<String>,
+    /// A TURN server, for a relay candidate on WebRTC legs.
+    pub turn: Option<media_net::TurnServer>,
+}
+
+/// The media our offers carry: plain RTP (SIP trunks, desk phones, most PBXs), or
+/// WebRTC (ICE, DTLS-SRTP; a WebRTC platform, a browser on the edge).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OfferMedia {
+    #[default]
+    Rtp,
+    Webrtc,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -136,6 +171,18 @@ struct SipSection {
     transport: TransportName,
     #[serde(default = "default_expires")]
     expires: u32,
+    #[serde(default)]
+    media: OfferMedia,
+    stun: Option<String>,
+    turn: Option<TurnSection>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TurnSection {
+    url: String,
+    username: String,
+    password: String,
 }
 
 fn default_bind() -> SocketAddr {
@@ -335,11 +382,30 @@ fn sip_config(s: SipSection) -> Result<SipConfig, String> {
         username: s.auth_user.unwrap_or_else(|| s.user.clone()),
         password,
     });
+    if let Some(stun) = &s.stun {
+        if !stun.starts_with("stun:") {
+            return Err("sip.stun must be a STUN URI such as stun:stun.example.com:3478".into());
+        }
+    }
+    if let Some(turn) = &s.turn {
+        if !turn.url.starts_with("turn:") {
+            return Err(
+                "sip.turn.url must be a TURN URI such as turn:turn.example.com:3478".into(),
+            );
+        }
+    }
     Ok(SipConfig {
         ua,
         registrar: s.registrar,
         domain: s.domain,
         expires: s.expires,
+        offer_media: s.media,
+        stun: s.stun,
+        turn: s.turn.map(|t| media_net::TurnServer {
+            url: t.url,
+            username: t.username,
+            credential: t.password,
+        }),
     })
 }
 

@@ -6,6 +6,7 @@
 //! built inside the dial step (E2) and the peer's media has somewhere to land.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
+use std::sync::{Arc, Mutex};
 
 use media::sdp::negotiate::{self, create_offer, CodecPreference, LocalMedia, Negotiated};
 use media::sdp::{self, AddressType, Connection, Direction, Origin};
@@ -16,23 +17,27 @@ use media_net::{MediaHandle, MediaLeg, WebRtcLeg};
 #[derive(Debug)]
 pub(crate) enum StartLeg {
     Rtp(MediaLeg, Negotiated),
-    WebRtc(WebRtcLeg),
+    /// With the peer's answer when we made the offer.
+    WebRtc(WebRtcLeg, Option<String>),
 }
 
-#[derive(Debug)]
-enum Leg {
-    Rtp(MediaLeg),
-    WebRtc(WebRtcLeg),
-}
+/// Where an outgoing call's WebRTC leg is put once its offer is made, off the
+/// engine's lock, before the INVITE goes out.
+pub(crate) type WebRtcSlot = Arc<Mutex<Option<WebRtcLeg>>>;
 
 /// Our media side of one call.
 #[derive(Debug)]
 pub(crate) struct MediaPlan {
-    /// The sockets or peer connection, until the stream takes them.
-    leg: Option<Leg>,
-    /// The call's media is WebRTC (the peer offered it): hold changes the stream's
-    /// direction without a re-INVITE, since our offers are plain RTP.
+    /// The RTP sockets, until the stream takes them.
+    leg: Option<MediaLeg>,
+    /// The WebRTC leg: the one that answered the peer's offer, or the one our offer
+    /// came from. Which of the two legs carries the call is what offer/answer says.
+    webrtc_leg: WebRtcSlot,
+    /// The call's media is WebRTC: hold changes the stream's direction without a
+    /// re-INVITE (re-offers on a peer connection are not built yet).
     webrtc: bool,
+    /// The peer's WebRTC answer to our offer, for the leg to take when it starts.
+    webrtc_answer: Option<String>,
     local: LocalMedia,
     origin: Origin,
     /// Our last offer, for reading the answer to it.
@@ -83,7 +88,7 @@ impl MediaPlan {
         let mut plan = MediaPlan::new_unbound(ip, session_id);
         if let Some(leg) = leg {
             plan.local = leg.local_media(codecs(), false);
-            plan.leg = Some(Leg::Rtp(leg));
+            plan.leg = Some(leg);
         }
         plan
     }
@@ -91,11 +96,21 @@ impl MediaPlan {
     /// A plan for a call whose peer offered WebRTC: `leg` has answered it already.
     pub fn webrtc(ip: IpAddr, session_id: u64, leg: WebRtcLeg) -> MediaPlan {
         let mut plan = MediaPlan::new_unbound(ip, session_id);
-        plan.leg = Some(Leg::WebRtc(leg));
-        plan.webrtc = true;
-        // What the quality indicator shows; the stream reads the real agreement
-        // from the peer connection.
-        plan.negotiated = Some(Negotiated {
+        plan.webrtc_leg = Arc::new(Mutex::new(Some(leg)));
+        plan.settle_webrtc();
+        plan
+    }
+
+    /// Where an outgoing call's WebRTC leg goes once made.
+    pub fn webrtc_slot(&self) -> WebRtcSlot {
+        self.webrtc_leg.clone()
+    }
+
+    /// The call's media is the WebRTC leg's. What the quality indicator shows is
+    /// Opus; the stream reads the real agreement from the peer connection.
+    fn settle_webrtc(&mut self) {
+        self.webrtc = true;
+        self.negotiated = Some(Negotiated {
             remote_address: "0.0.0.0".into(),
             remote_port: 9,
             codec: sdp::Codec {
@@ -111,14 +126,15 @@ impl MediaPlan {
             srtp: None,
             rtcp_mux: true,
         });
-        plan
     }
 
     /// A plan without sockets (port 9), the base of a WebRTC plan.
     fn new_unbound(ip: IpAddr, session_id: u64) -> MediaPlan {
         MediaPlan {
             leg: None,
+            webrtc_leg: Arc::new(Mutex::new(None)),
             webrtc: false,
+            webrtc_answer: None,
             local: LocalMedia {
                 connection: Connection {
                     address_type: address_type(ip),
@@ -167,6 +183,15 @@ impl MediaPlan {
 
     /// Takes the peer's answer to our last offer; a running stream follows it.
     pub fn accept_answer(&mut self, answer_sdp: &str) {
+        if media_net::is_webrtc_offer(answer_sdp) && !self.webrtc {
+            if self.slot().is_none() {
+                tracing::warn!("a WebRTC answer to a plain offer; ignored");
+                return;
+            }
+            self.webrtc_answer = Some(answer_sdp.to_owned());
+            self.settle_webrtc();
+            return;
+        }
         let Some(offer) = &self.last_offer else {
             tracing::warn!("an SDP answer without an offer of ours; ignored");
             return;
@@ -209,10 +234,16 @@ impl MediaPlan {
             return None;
         }
         let negotiated = self.negotiated.clone()?;
-        Some(match self.leg.take()? {
-            Leg::Rtp(leg) => StartLeg::Rtp(leg, negotiated),
-            Leg::WebRtc(leg) => StartLeg::WebRtc(leg),
-        })
+        if self.webrtc {
+            let leg = self.slot().take()?;
+            return Some(StartLeg::WebRtc(leg, self.webrtc_answer.take()));
+        }
+        Some(StartLeg::Rtp(self.leg.take()?, negotiated))
+    }
+
+    fn slot(&self) -> std::sync::MutexGuard<'_, Option<WebRtcLeg>> {
+        // Poisoned only by a panic elsewhere; the leg itself is still sound.
+        self.webrtc_leg.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The codec in use, e.g. `opus`.
@@ -240,10 +271,7 @@ mod tests {
     #[tokio::test]
     async fn the_offer_names_the_bound_rtp_port_and_our_codecs() {
         let mut p = plan();
-        let Some(Leg::Rtp(leg)) = p.leg.as_ref() else {
-            panic!("a plain plan has RTP sockets")
-        };
-        let port = leg.local_addr().port();
+        let port = p.leg.as_ref().unwrap().local_addr().port();
         assert_eq!(port % 2, 0, "RTP on an even port");
         let sdp = p.offer(Direction::SendRecv);
         assert!(

@@ -251,7 +251,40 @@ impl Shared {
             sdp_offer,
             extras,
         };
-        let commands = self.sip.invite(invite, self.reports());
+        let commands = if inner.config.offers_webrtc() {
+            let budget = if emergency.is_some() {
+                EMERGENCY_WEBRTC_BUDGET
+            } else {
+                WEBRTC_BUDGET
+            };
+            let config = inner.config.webrtc(budget);
+            let slot = plan.webrtc_slot();
+            let make = async move {
+                // The plain offer is the fallback: a call (above all a 911, E2) goes
+                // out even when no WebRTC leg can be made in time.
+                let made = tokio::time::timeout(budget * 2, media_net::WebRtcLeg::offer(&config));
+                match made.await {
+                    Ok(Ok((leg, sdp))) => {
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(leg);
+                        Invite {
+                            sdp_offer: sdp,
+                            ..invite
+                        }
+                    }
+                    Ok(Err(e)) => {
+                        tracing::warn!(%call_id, error = %e, "no WebRTC leg; the call offers plain RTP");
+                        invite
+                    }
+                    Err(_) => {
+                        tracing::warn!(%call_id, "no WebRTC leg in time; the call offers plain RTP");
+                        invite
+                    }
+                }
+            };
+            self.sip.invite_after(call_id, make, self.reports())
+        } else {
+            self.sip.invite(invite, self.reports())
+        };
         if let Some(call) = inner.calls.get_mut(call_id) {
             call.remote = user;
             call.emergency = emergency.is_some();
@@ -260,6 +293,12 @@ impl Shared {
         }
     }
 }
+
+/// How long a WebRTC offer may gather candidates: an emergency call's INVITE waits at
+/// most this much for it (E2; host candidates take a few milliseconds, a STUN or TURN
+/// server may not answer at all).
+const EMERGENCY_WEBRTC_BUDGET: std::time::Duration = std::time::Duration::from_millis(250);
+const WEBRTC_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The microphone reaches the far end only on a connected, unmuted call. A held
 /// customer must not hear the agent: our hold offer is sendonly (RFC 3264 leaves the

@@ -80,6 +80,26 @@ impl SipLink {
         self.domain.as_ref().map(|d| format!("sip:{user}@{d}"))
     }
 
+    /// Like [`SipLink::invite`] for an INVITE whose offer takes a moment to make (a
+    /// WebRTC offer gathers its candidates first): the call's commands are taken at
+    /// once, the INVITE goes out from a task as soon as `make` yields it.
+    pub fn invite_after(
+        &self,
+        call_id: CallId,
+        make: impl std::future::Future<Output = Invite> + Send + 'static,
+        reports: Arc<dyn Reports>,
+    ) -> mpsc::UnboundedSender<SipCommand> {
+        let (commands, rx) = mpsc::unbounded_channel();
+        let domain = self.domain.clone().unwrap_or_default();
+        let ua = self.ua.clone();
+        self.rt.spawn(async move {
+            let invite = make.await;
+            debug_assert_eq!(invite.call_id, call_id);
+            run_call(invite, domain, ua, rx, reports).await;
+        });
+        commands
+    }
+
     pub fn invite(
         &self,
         invite: Invite,

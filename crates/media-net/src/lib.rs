@@ -41,7 +41,7 @@ mod run;
 pub mod webrtc_leg;
 
 pub use devices::{watch_devices, CpalBackend};
-pub use webrtc_leg::{is_webrtc_offer, WebRtcConfig, WebRtcLeg, WebRtcState};
+pub use webrtc_leg::{is_webrtc_offer, TurnServer, WebRtcConfig, WebRtcLeg, WebRtcState};
 
 #[derive(Debug, Error)]
 pub enum MediaNetError {

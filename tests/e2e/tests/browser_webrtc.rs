@@ -5,7 +5,9 @@
 //! WebRTC offer with its own peer connection (ICE, DTLS-SRTP, Opus). Audio is checked
 //! both ways: Chromium's fake capture plays a 600 Hz tone that must arrive in the app's
 //! output file, and the app's input file plays 1 kHz that the page's Web Audio
-//! analyser must hear.
+//! analyser must hear. Then the app, whose account offers WebRTC, calls the browser's
+//! number: the edge sends the INVITE down the browser's WebSocket, and audio is
+//! checked both ways again.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -115,7 +117,8 @@ async fn a_browser_on_websocket_calls_the_app_and_audio_flows_both_ways() -> any
         data.path().join("softphone.toml"),
         format!(
             "{}\n[audio]\ninput = \"{}\"\noutput = \"{}\"\n",
-            site.agent_config(),
+            site.agent_config()
+                .replacen("[sip]\n", "[sip]\nmedia = \"webrtc\"\n", 1),
             app_tone.display(),
             app_heard.display()
         ),
@@ -190,25 +193,7 @@ async fn a_browser_on_websocket_calls_the_app_and_audio_flows_both_ways() -> any
         "Connected"
     );
 
-    // Let audio flow, then judge both directions while the call runs.
-    tokio::time::sleep(Duration::from_secs(3)).await;
-    let at_app = heard_share(&app_heard, BROWSER_TONE_HZ)?;
-    let peak: Value = browser
-        .client
-        .execute("return window.peer.peak()", vec![])
-        .await?;
-    app.screenshot("browser_webrtc_app_connected").await?;
-    browser.screenshot("browser_webrtc_peer_connected").await?;
-    assert!(
-        at_app > 0.8,
-        "the app hears the browser's {BROWSER_TONE_HZ} Hz in {at_app:.2} of the last second"
-    );
-    let hz = peak["hz"].as_f64().unwrap_or_default();
-    let db = peak["db"].as_f64().unwrap_or(f64::NEG_INFINITY);
-    assert!(
-        (hz - APP_TONE_HZ).abs() < 30.0 && db > -60.0,
-        "the browser hears the app's {APP_TONE_HZ} Hz: loudest {hz:.0} Hz at {db:.0} dB"
-    );
+    audio_crosses_both_ways(&app, &browser, &app_heard, "browser_calls_app").await?;
 
     // The agent hangs up; the browser's call ends.
     app.testid("call-end").await?.click().await?;
@@ -216,5 +201,70 @@ async fn a_browser_on_websocket_calls_the_app_and_audio_flows_both_ways() -> any
         s["call"] == "ended"
     })
     .await?;
+    assert_eq!(
+        app.wait_attr("call-card", "data-state", "Ended").await?,
+        "Ended"
+    );
+
+    // The app calls the browser's number: a WebRTC offer down its WebSocket.
+    app.testid("dial-input")
+        .await?
+        .send_keys(&site.browser_number)
+        .await?;
+    app.testid("dial-call").await?.click().await?;
+    let dialled = Instant::now();
+    let status = wait_peer(&browser, "the app's call reaches the browser", |s| {
+        s["call"] == "connected" && s["iceState"] == "connected"
+    })
+    .await?;
+    println!(
+        "app calls browser: ICE connected {} ms after the agent's click",
+        dialled.elapsed().as_millis()
+    );
+    let offer = status["remoteSdp"].as_str().unwrap_or_default();
+    assert!(
+        offer.contains("UDP/TLS/RTP/SAVPF") && offer.contains("a=candidate:"),
+        "the app offered WebRTC media: {offer}"
+    );
+    assert_eq!(
+        app.wait_attr("call-card", "data-state", "Connected")
+            .await?,
+        "Connected"
+    );
+    audio_crosses_both_ways(&app, &browser, &app_heard, "app_calls_browser").await?;
+    browser
+        .client
+        .execute("window.peer.hangup()", vec![])
+        .await?;
+    wait_peer(&browser, "the browser hangs up", |s| s["call"] == "ended").await?;
+    Ok(())
+}
+
+/// Lets audio flow, then judges both directions while the call runs: the app's
+/// output file has the browser's tone, the page's analyser peaks at the app's.
+async fn audio_crosses_both_ways(
+    app: &App,
+    browser: &Browser,
+    app_heard: &Path,
+    shot: &str,
+) -> anyhow::Result<()> {
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let at_app = heard_share(app_heard, BROWSER_TONE_HZ)?;
+    let peak: Value = browser
+        .client
+        .execute("return window.peer.peak()", vec![])
+        .await?;
+    app.screenshot(&format!("browser_webrtc_{shot}_app"))
+        .await?;
+    assert!(
+        at_app > 0.8,
+        "{shot}: the app hears the browser's {BROWSER_TONE_HZ} Hz in {at_app:.2} of the last second"
+    );
+    let hz = peak["hz"].as_f64().unwrap_or_default();
+    let db = peak["db"].as_f64().unwrap_or(f64::NEG_INFINITY);
+    assert!(
+        (hz - APP_TONE_HZ).abs() < 30.0 && db > -60.0,
+        "{shot}: the browser hears the app's {APP_TONE_HZ} Hz: loudest {hz:.0} Hz at {db:.0} dB"
+    );
     Ok(())
 }
