@@ -182,8 +182,9 @@ fn rtc_error(context: &'static str) -> impl Fn(webrtc::error::Error) -> MediaNet
 fn codecs() -> Vec<RTCRtpCodecParameters> {
     [
         (MIME_TYPE_OPUS, 48000, 2, "minptime=10;useinbandfec=1", 111),
+        // At Opus's clock rate only: the peer connection matches codecs by name, so
+        // an 8 kHz entry beside it would be offered twice under one payload type.
         (MIME_TYPE_TELEPHONE_EVENT, 48000, 1, "0-16", 110),
-        (MIME_TYPE_TELEPHONE_EVENT, 8000, 1, "0-16", 126),
     ]
     .into_iter()
     .map(

@@ -149,3 +149,20 @@ async fn a_peer_that_never_answers_ice_leaves_the_leg_unconnected() {
     let state = callee.connected(Duration::from_secs(2)).await;
     assert_ne!(state, WebRtcState::Connected);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_webrtc_offer_lists_opus_and_telephone_event_once_each() {
+    let (_leg, offer) = WebRtcLeg::offer(&WebRtcConfig::host(LOOPBACK))
+        .await
+        .unwrap();
+    let m_line = offer
+        .lines()
+        .find(|l| l.starts_with("m=audio "))
+        .expect("an audio line");
+    assert!(m_line.ends_with("UDP/TLS/RTP/SAVPF 111 110"), "{m_line}");
+    assert_eq!(
+        offer.matches("a=rtpmap:110 telephone-event/48000").count(),
+        1,
+        "{offer}"
+    );
+}
