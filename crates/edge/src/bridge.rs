@@ -3,7 +3,6 @@
 //! with the body passed through unchanged; 18x and the final answer are relayed to A,
 //! a CANCEL or BYE of either side ends the other.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 
 use backoffice::auth::Principal;
@@ -48,7 +47,7 @@ pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
             return;
         }
     };
-    if let Some(why) = media_mismatch(&tx.original.body, &leg, shared.config.carrier) {
+    if let Some(why) = crate::media_fit::mismatch(&tx.original.body, &leg, shared.config.carrier) {
         info!(why, "INVITE refused: the two sides' media cannot meet");
         let warning = Header::Other("Warning".into(), format!("399 edge \"{why}\""));
         let _ = tx
@@ -60,30 +59,6 @@ pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
 }
 
 type Routed = Result<LegB, (u16, &'static str)>;
-
-/// The edge relays signalling only; media flows between the two ends. So a WebRTC
-/// offer (ICE, DTLS-SRTP) cannot reach a plain-RTP carrier, nor a plain offer a
-/// browser on WebSocket: the call is refused with 488 and a Warning naming why, before
-/// the far end rings. Our softphones speak both and take either. An emergency call is
-/// never refused here (nothing may block a 911 call): the carrier decides.
-pub(crate) fn media_mismatch(body: &[u8], leg: &LegB, carrier: SocketAddr) -> Option<&'static str> {
-    if body.is_empty() || leg.emergency_end.is_some() {
-        return None;
-    }
-    let webrtc = media::sdp::is_webrtc(&String::from_utf8_lossy(body));
-    let to_websocket = matches!(
-        leg.destination.r#type,
-        Some(rsipstack::sip::transport::Transport::Ws | rsipstack::sip::transport::Transport::Wss)
-    );
-    let to_carrier = leg.destination.get_socketaddr().ok() == Some(carrier);
-    if webrtc && to_carrier {
-        Some("WebRTC media cannot reach the carrier; the edge does not bridge media")
-    } else if !webrtc && to_websocket {
-        Some("a WebRTC peer needs ICE and DTLS-SRTP; the edge does not bridge media")
-    } else {
-        None
-    }
-}
 
 async fn outbound(shared: &Shared, tx: &Transaction, dialled: &str, user: SipUser) -> Routed {
     if let Some(leg) = on_net(shared, tx, dialled, &user).await {

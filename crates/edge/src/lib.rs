@@ -31,6 +31,13 @@
 //!   task beside the INVITE, never before it and never holding it. When an emergency
 //!   call ends (or never connects), the edge starts the callback window (`end_call`,
 //!   E5) and marks the supervisors' alert as ended (E13).
+//! * SIP over WebSocket (RFC 7118, issue 8): `EdgeConfig::ws_bind` opens a WS
+//!   listener beside UDP. A REGISTER over it keeps its connection as the binding's
+//!   [`registrar::Flow`], and requests to that contact go back over it. An agent
+//!   dialling a number of the tenant assigned to another agent is put through
+//!   on-net (`bridge::on_net`). The edge relays signalling only, so `media_fit`
+//!   refuses with 488 and a Warning a WebRTC offer to the plain carrier and a plain
+//!   offer to a WebSocket peer (never a 911: the carrier decides).
 //!
 //! # Not yet (see issue 6)
 //! Inbound calls' states to the supervisors' feed (outbound ordinary calls are
@@ -52,6 +59,7 @@ pub mod screen;
 
 mod bridge;
 mod call_effects;
+mod media_fit;
 mod relay;
 mod server;
 

@@ -16,6 +16,10 @@ pub enum Transport {
     /// `SipUaError::Unsupported`. It needs rsipstack's `rustls` feature, a
     /// `TlsListenerConnection` in `transport::open` and certificates in the config.
     Tls,
+    /// SIP over WebSocket (RFC 7118), as WebRTC platforms take it: the UA connects
+    /// to the proxy (`ws://` its address) and everything, requests to us included,
+    /// goes over that connection.
+    Ws,
 }
 
 impl Transport {
@@ -25,6 +29,18 @@ impl Transport {
             Transport::Udp => None,
             Transport::Tcp => Some("tcp"),
             Transport::Tls => Some("tls"),
+            Transport::Ws => Some("ws"),
+        }
+    }
+
+    /// rsipstack's name for it, for the destinations we give it.
+    pub(crate) fn stack(self) -> rsipstack::sip::transport::Transport {
+        use rsipstack::sip::transport::Transport as Stack;
+        match self {
+            Transport::Udp => Stack::Udp,
+            Transport::Tcp => Stack::Tcp,
+            Transport::Tls => Stack::Tls,
+            Transport::Ws => Stack::Ws,
         }
     }
 }

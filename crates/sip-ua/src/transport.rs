@@ -38,7 +38,9 @@ pub(crate) async fn open(
         .map_err(|_| bind_error(format!("unexpected local address {text}")))?;
     layer.add_transport(udp.into());
     match config.transport {
-        Transport::Udp | Transport::Tls => {}
+        // A WebSocket is dialled when the first request goes to the proxy; requests
+        // to us come back over it.
+        Transport::Udp | Transport::Tls | Transport::Ws => {}
         Transport::Tcp => {
             // rsipstack binds the TCP listener later, inside its serve loop, and only
             // logs a failure there; binding once here turns a taken port into an error

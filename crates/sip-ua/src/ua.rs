@@ -247,7 +247,11 @@ impl UserAgent {
             caller_display_name: cfg.identity.display_name.clone(),
             caller,
             callee,
-            destination: cfg.outbound_proxy.map(Into::into),
+            destination: cfg.outbound_proxy.map(|proxy| {
+                let mut to = rsipstack::transport::SipAddr::from(proxy);
+                to.r#type = Some(cfg.transport.stack());
+                to
+            }),
             content_type: Some(content.content_type),
             offer: Some(content.body),
             contact: self.inner.contact.clone(),
