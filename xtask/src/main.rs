@@ -55,6 +55,10 @@ fn bench() -> anyhow::Result<()> {
         exec::cargo(&["bench", "-p", "media-net", "--bench", "media_path"]),
     )?;
     exec::step(
+        "benchmark: WebRTC call set-up and CPU, against the plain RTP path",
+        exec::cargo(&["bench", "-p", "media-net", "--bench", "webrtc_setup"]),
+    )?;
+    exec::step(
         "benchmark: calls per second through the SIP edge, against kamailio",
         exec::cargo(&["bench", "-p", "edge", "--bench", "relay_vs_kamailio"]),
     )?;

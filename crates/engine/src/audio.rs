@@ -220,6 +220,10 @@ pub(crate) fn quality(call: &CallEntry) -> Option<CallQuality> {
         jitter_ms: (stats.jitter_ms * 10.0).round() / 10.0,
         loss_percent: (stats.loss_percent * 10.0).round() / 10.0,
         round_trip_ms: stats.round_trip_ms.map(f64::round),
-        codec: plan.codec().unwrap_or_default().to_owned(),
+        // The agent (and whoever helps them) sees which kind of leg carries the call.
+        codec: match (plan.codec().unwrap_or_default(), plan.is_webrtc()) {
+            (codec, true) => format!("{codec} · WebRTC"),
+            (codec, false) => codec.to_owned(),
+        },
     })
 }
