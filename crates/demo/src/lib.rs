@@ -80,6 +80,7 @@ impl DemoWorld {
             EdgeConfig {
                 bind: SocketAddr::from(([127, 0, 0, 1], 0)),
                 ws_bind: None,
+                wss: None,
                 account: ACCOUNT.to_owned(),
                 realm: REALM.to_owned(),
                 nonce_secret: seed::secret(),

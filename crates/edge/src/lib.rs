@@ -37,7 +37,9 @@
 //!   dialling a number of the tenant assigned to another agent is put through
 //!   on-net (`bridge::on_net`). The edge relays signalling only, so `media_fit`
 //!   refuses with 488 and a Warning a WebRTC offer to the plain carrier and a plain
-//!   offer to a WebSocket peer (never a 911: the carrier decides).
+//!   offer to a WebSocket peer (never a 911: the carrier decides). `EdgeConfig::wss`
+//!   serves WSS: `wss` ends TLS and carries each connection to the WebSocket
+//!   listener on loopback.
 //!
 //! # Not yet (see issue 6)
 //! Inbound calls' states to the supervisors' feed (outbound ordinary calls are
@@ -62,5 +64,7 @@ mod call_effects;
 mod media_fit;
 mod relay;
 mod server;
+mod wss;
 
 pub use server::{Edge, EdgeConfig, EdgeError};
+pub use wss::WssConfig;

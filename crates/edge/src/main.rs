@@ -15,7 +15,7 @@ use std::time::Duration;
 use anyhow::Context;
 use backoffice::{Backoffice, BuiltinSupplier, Store, SystemClock};
 use clap::Parser;
-use edge::{Edge, EdgeConfig};
+use edge::{Edge, EdgeConfig, WssConfig};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -32,6 +32,16 @@ struct Args {
     /// Also serve SIP over WebSocket (RFC 7118) here, for browsers and WebRTC agents.
     #[arg(long)]
     ws_bind: Option<SocketAddr>,
+    /// Also serve SIP over secure WebSocket here (TLS ended by the edge); needs
+    /// --wss-cert and --wss-key.
+    #[arg(long, requires_all = ["wss_cert", "wss_key"])]
+    wss_bind: Option<SocketAddr>,
+    /// The WSS certificate chain (PEM file, leaf first).
+    #[arg(long)]
+    wss_cert: Option<std::path::PathBuf>,
+    /// The WSS private key (PEM file).
+    #[arg(long)]
+    wss_key: Option<std::path::PathBuf>,
     /// The tenant served.
     #[arg(long)]
     account: String,
@@ -86,9 +96,20 @@ async fn main() -> anyhow::Result<()> {
         Arc::new(BuiltinSupplier::new()),
     )
     .with_callback_window(Duration::from_secs(args.callback_window_secs));
+    let wss = match (args.wss_bind, &args.wss_cert, &args.wss_key) {
+        (Some(bind), Some(cert), Some(key)) => Some(WssConfig {
+            bind,
+            cert_chain_pem: std::fs::read_to_string(cert)
+                .with_context(|| format!("reading {}", cert.display()))?,
+            key_pem: std::fs::read_to_string(key)
+                .with_context(|| format!("reading {}", key.display()))?,
+        }),
+        _ => None,
+    };
     let config = EdgeConfig {
         bind: args.bind,
         ws_bind: args.ws_bind,
+        wss,
         account: args.account,
         realm: args.realm,
         nonce_secret: std::env::var("EDGE_NONCE_SECRET").unwrap_or_else(|_| random_secret()),
@@ -103,6 +124,9 @@ async fn main() -> anyhow::Result<()> {
     println!("edge listening on udp {}", edge.local_addr());
     if let Some(ws) = edge.ws_addr() {
         println!("edge listening on ws://{ws}");
+    }
+    if let Some(wss) = edge.wss_addr() {
+        println!("edge listening on wss://{wss}");
     }
     tokio::signal::ctrl_c()
         .await

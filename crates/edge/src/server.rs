@@ -34,6 +34,8 @@ pub struct EdgeConfig {
     /// Where browsers and WebRTC agents connect: SIP over WebSocket (RFC 7118).
     /// `None`: no WebSocket listener.
     pub ws_bind: Option<SocketAddr>,
+    /// Secure WebSocket (what browsers on https pages need): TLS ended here.
+    pub wss: Option<crate::wss::WssConfig>,
     /// The tenant served (one tenant per edge in this slice).
     pub account: String,
     /// The digest realm; users' SIP passwords are set for it.
@@ -71,6 +73,7 @@ pub(crate) struct Shared {
     pub(crate) local_addr: SocketAddr,
     /// The WebSocket listener's address, when there is one.
     pub(crate) ws_addr: Option<SocketAddr>,
+    pub(crate) wss_addr: Option<SocketAddr>,
 }
 
 impl Shared {
@@ -126,10 +129,23 @@ impl Edge {
                     reason: "unexpected local address".into(),
                 })?;
         layer.add_transport(udp.into());
-        let ws_addr = match config.ws_bind {
+        // WSS needs a WebSocket listener behind it: a loopback-only one when WS itself
+        // is not served.
+        let ws_bind = config.ws_bind.or_else(|| {
+            config
+                .wss
+                .as_ref()
+                .map(|_| SocketAddr::from(([127, 0, 0, 1], 0)))
+        });
+        let ws_addr = match ws_bind {
             Some(ws_bind) => Some(open_websocket(&layer, ws_bind).await?),
             None => None,
         };
+        let wss_addr = match (&config.wss, ws_addr) {
+            (Some(wss), Some(ws)) => Some(crate::wss::start(wss, ws, cancel.child_token()).await?),
+            _ => None,
+        };
+        let ws_addr = ws_addr.filter(|_| config.ws_bind.is_some());
         let endpoint = EndpointBuilder::new()
             .with_option(EndpointOption {
                 callid_format: CallIdFormat::Uuid,
@@ -161,6 +177,7 @@ impl Edge {
             contact,
             local_addr,
             ws_addr,
+            wss_addr,
         });
         tokio::spawn(serve(incoming, shared.clone()));
         info!(%local_addr, ?ws_addr, "SIP edge started");
@@ -174,6 +191,11 @@ impl Edge {
     /// Where SIP over WebSocket is served (`ws://` this address), when configured.
     pub fn ws_addr(&self) -> Option<SocketAddr> {
         self.shared.ws_addr
+    }
+
+    /// Where SIP over secure WebSocket is served (`wss://`), when configured.
+    pub fn wss_addr(&self) -> Option<SocketAddr> {
+        self.shared.wss_addr
     }
 
     /// The live registered contacts of a user.

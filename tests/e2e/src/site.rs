@@ -41,6 +41,10 @@ pub struct Site {
     pub browser_number: String,
     /// Where the edge serves SIP over WebSocket.
     pub ws_addr: SocketAddr,
+    /// Where the edge serves SIP over secure WebSocket, with a self-signed
+    /// certificate for 127.0.0.1 made for the test.
+    pub wss_addr: SocketAddr,
+    _tls: tempfile::TempDir,
     /// The callback pool's only number: what a 911's lease must be.
     pub pool_number: String,
     /// The callback window of the edge and of the app alike.
@@ -63,6 +67,12 @@ impl Site {
         let seeded = seed(&bo.database_url, origination).await?;
         let (agent_number, pool_number, browser_number) = seeded;
         let ws_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let wss_addr = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?;
+        let tls = tempfile::tempdir()?;
+        let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()])?;
+        let (cert, key) = (tls.path().join("cert.pem"), tls.path().join("key.pem"));
+        std::fs::write(&cert, certified.cert.pem())?;
+        std::fs::write(&key, certified.signing_key.serialize_pem())?;
         let edge_addr = SocketAddr::from((
             [127, 0, 0, 1],
             UdpSocket::bind("127.0.0.1:0")?.local_addr()?.port(),
@@ -73,6 +83,11 @@ impl Site {
         cmd.args(["--database", &bo.database_url])
             .args(["--bind", &edge_addr.to_string()])
             .args(["--ws-bind", &ws_addr.to_string()])
+            .args(["--wss-bind", &wss_addr.to_string()])
+            .arg("--wss-cert")
+            .arg(&cert)
+            .arg("--wss-key")
+            .arg(&key)
             .args(["--account", ACCOUNT, "--realm", REALM])
             .args(["--carrier", &carrier.to_string()])
             .args(["--callback-window-secs", &window.as_secs().to_string()]);
@@ -92,6 +107,8 @@ impl Site {
             agent_number,
             browser_number,
             ws_addr,
+            wss_addr,
+            _tls: tls,
             pool_number,
             window,
         };

@@ -176,6 +176,7 @@ impl World {
         let config = EdgeConfig {
             bind: "127.0.0.1:0".parse().expect("address"),
             ws_bind: Some("127.0.0.1:0".parse().expect("address")),
+            wss: None,
             account: ACCOUNT.into(),
             realm: REALM.into(),
             nonce_secret: "test nonce secret".into(),
