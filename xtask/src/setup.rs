@@ -116,7 +116,7 @@ pub fn browser_peer() -> anyhow::Result<()> {
         std::fs::write(&stamp, want).context("cannot write the npm stamp")?;
     }
     let sources = ["peer.js", "package-lock.json"].map(|s| dir.join(s));
-    if fresh::is_newer_than(&dir.join("dist/peer.js"), sources.into_iter()) {
+    if fresh::is_newer_than(&dir.join("dist/peer.js"), sources) {
         println!("==> browser peer: up to date");
         return Ok(());
     }

@@ -163,7 +163,7 @@ pub(crate) fn start_stream(
         let started = match leg {
             StartLeg::Rtp(leg, negotiated) => {
                 let _rt = rt.enter();
-                leg.start(negotiated, source, sink)
+                leg.start(*negotiated, source, sink)
                     .map_err(|e| e.to_string())
             }
             // On this blocking thread, not a runtime worker: waiting here is allowed.

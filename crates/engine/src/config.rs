@@ -199,6 +199,8 @@ enum TransportName {
     #[default]
     Udp,
     Tcp,
+    Ws,
+    Wss,
 }
 
 #[derive(Deserialize)]
@@ -376,6 +378,8 @@ fn sip_config(s: SipSection) -> Result<SipConfig, String> {
     ua.transport = match s.transport {
         TransportName::Udp => Transport::Udp,
         TransportName::Tcp => Transport::Tcp,
+        TransportName::Ws => Transport::Ws,
+        TransportName::Wss => Transport::Wss,
     };
     ua.outbound_proxy = s.outbound_proxy;
     ua.credentials = s.password.map(|password| Credentials {

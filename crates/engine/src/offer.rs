@@ -16,7 +16,7 @@ use media_net::{MediaHandle, MediaLeg, WebRtcLeg};
 /// connection (whose agreement is its own).
 #[derive(Debug)]
 pub(crate) enum StartLeg {
-    Rtp(MediaLeg, Negotiated),
+    Rtp(MediaLeg, Box<Negotiated>),
     /// With the peer's answer when we made the offer.
     WebRtc(WebRtcLeg, Option<String>),
 }
@@ -238,7 +238,7 @@ impl MediaPlan {
             let leg = self.slot().take()?;
             return Some(StartLeg::WebRtc(leg, self.webrtc_answer.take()));
         }
-        Some(StartLeg::Rtp(self.leg.take()?, negotiated))
+        Some(StartLeg::Rtp(self.leg.take()?, Box::new(negotiated)))
     }
 
     fn slot(&self) -> std::sync::MutexGuard<'_, Option<WebRtcLeg>> {

@@ -197,7 +197,6 @@ fn codecs() -> Vec<RTCRtpCodecParameters> {
                 rtcp_feedback: vec![],
             },
             payload_type: pt,
-            ..Default::default()
         },
     )
     .collect()

@@ -20,6 +20,9 @@ pub enum Transport {
     /// to the proxy (`ws://` its address) and everything, requests to us included,
     /// goes over that connection.
     Ws,
+    /// SIP over secure WebSocket: `wss://` the proxy, its certificate checked against
+    /// the system's trust store.
+    Wss,
 }
 
 impl Transport {
@@ -30,6 +33,7 @@ impl Transport {
             Transport::Tcp => Some("tcp"),
             Transport::Tls => Some("tls"),
             Transport::Ws => Some("ws"),
+            Transport::Wss => Some("wss"),
         }
     }
 
@@ -41,6 +45,7 @@ impl Transport {
             Transport::Tcp => Stack::Tcp,
             Transport::Tls => Stack::Tls,
             Transport::Ws => Stack::Ws,
+            Transport::Wss => Stack::Wss,
         }
     }
 }

@@ -40,7 +40,7 @@ pub(crate) async fn open(
     match config.transport {
         // A WebSocket is dialled when the first request goes to the proxy; requests
         // to us come back over it.
-        Transport::Udp | Transport::Tls | Transport::Ws => {}
+        Transport::Udp | Transport::Tls | Transport::Ws | Transport::Wss => {}
         Transport::Tcp => {
             // rsipstack binds the TCP listener later, inside its serve loop, and only
             // logs a failure there; binding once here turns a taken port into an error

@@ -173,10 +173,22 @@ impl World {
         carrier: SocketAddr,
         carrier_sources: Vec<SocketAddr>,
     ) -> Edge {
+        self.edge_configured(bo, carrier, carrier_sources, None)
+            .await
+    }
+
+    /// An edge that also serves WSS with `wss`.
+    pub async fn edge_configured(
+        &self,
+        bo: Backoffice,
+        carrier: SocketAddr,
+        carrier_sources: Vec<SocketAddr>,
+        wss: Option<edge::WssConfig>,
+    ) -> Edge {
         let config = EdgeConfig {
             bind: "127.0.0.1:0".parse().expect("address"),
             ws_bind: Some("127.0.0.1:0".parse().expect("address")),
-            wss: None,
+            wss,
             account: ACCOUNT.into(),
             realm: REALM.into(),
             nonce_secret: "test nonce secret".into(),
