@@ -50,6 +50,8 @@ const TEST: &[&str] = &[
     "chromium-driver",
     // kamailio: the stateful relay the SIP edge's throughput is compared with.
     "kamailio",
+    // coturn: the TURN and STUN server of the WebRTC legs' ICE tests.
+    "coturn",
 ];
 
 pub fn system_packages(purpose: Purpose) -> anyhow::Result<()> {
