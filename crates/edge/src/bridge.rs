@@ -24,8 +24,10 @@ use crate::server::{authenticate, Shared};
 
 /// A new INVITE: authenticate (or recognise the carrier), route, bridge.
 pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
-    let from_carrier =
-        source(&tx.original).is_some_and(|s| shared.config.carrier_sources.contains(&s));
+    // Never over a WebSocket: behind the WSS terminator every browser comes from
+    // loopback, and a carrier source on loopback must not vouch for them.
+    let from_carrier = crate::server::websocket_flow(&tx).is_none()
+        && source(&tx.original).is_some_and(|s| shared.config.carrier_sources.contains(&s));
     let dialled = tx.original.uri.user().unwrap_or_default().to_owned();
     let leg = if from_carrier {
         inbound(&shared, &tx, &dialled).await
@@ -61,7 +63,7 @@ pub(crate) async fn invite(shared: Arc<Shared>, mut tx: Transaction) {
 type Routed = Result<LegB, (u16, &'static str)>;
 
 async fn outbound(shared: &Shared, tx: &Transaction, dialled: &str, user: SipUser) -> Routed {
-    if let Some(leg) = on_net(shared, tx, dialled, &user).await {
+    if let Some(leg) = on_net(shared, dialled, &user).await {
         return leg;
     }
     let cfg = &shared.config;
@@ -181,6 +183,7 @@ fn trunk_leg(shared: &Shared, tx: &Transaction, route: &TrunkRoute, user: &SipUs
             direction: Direction::Outbound,
         }),
         to_caller,
+        callee_webrtc_only: false,
     }
 }
 
@@ -197,12 +200,7 @@ pub(crate) const ROUTE_HEADER: &str = "P-Emergency-Route";
 /// even hairpin). This is also how a browser or WebRTC agent reaches a softphone.
 /// Only the number's assignee counts: a callback lease (E6) rings through Do Not
 /// Disturb for the emergency center, never for a colleague.
-async fn on_net(
-    shared: &Shared,
-    tx: &Transaction,
-    dialled: &str,
-    user: &SipUser,
-) -> Option<Routed> {
+async fn on_net(shared: &Shared, dialled: &str, user: &SipUser) -> Option<Routed> {
     let Dialled::Public(e164) = routing::classify(dialled) else {
         return None;
     };
@@ -213,13 +211,8 @@ async fn on_net(
     if owner.account_id != user.user.account_id {
         return None;
     }
-    let caller = tx
-        .original
-        .from_header()
-        .ok()
-        .and_then(|f| f.uri().ok())
-        .and_then(|u| u.user().map(str::to_owned))
-        .unwrap_or_else(|| user.user.username.clone());
+    // Who calls is who authenticated, not what the From header claims.
+    let caller = user.user.username.clone();
     info!(callee = %callee, "on-net call to a colleague's number");
     let now = shared.clock.now();
     Some(agent_leg(
@@ -279,6 +272,7 @@ fn agent_leg(
         emergency_end: None,
         report: None,
         to_caller: Vec::new(),
+        callee_webrtc_only: binding.flow.is_some_and(|f| f.webrtc_only),
     })
 }
 
@@ -328,6 +322,7 @@ async fn inbound(shared: &Shared, tx: &Transaction, dialled: &str) -> Routed {
                 emergency_end: None,
                 report: None,
                 to_caller: Vec::new(),
+                callee_webrtc_only: false,
             })
         }
         Decision::Reply { code, reason } => Err((code, reason)),

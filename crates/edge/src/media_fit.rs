@@ -3,25 +3,28 @@
 
 use std::net::SocketAddr;
 
-use rsipstack::sip::transport::Transport;
-
 use crate::relay::LegB;
 
 /// The edge relays signalling only; media flows between the two ends. So a WebRTC
 /// offer (ICE, DTLS-SRTP) cannot reach a plain-RTP carrier, nor a plain offer a
-/// browser on WebSocket: the call is refused with 488 and a Warning naming why, before
-/// the far end rings. Our softphones speak both and take either. An emergency call is
-/// never refused here (nothing may block a 911 call): the carrier decides.
+/// browser (a WebSocket contact that says it takes WebRTC only): the call is refused
+/// with 488 and a Warning naming why, before the far end rings. Our softphones speak
+/// both and take either, over any transport. An emergency call and an emergency
+/// callback (E6) are never refused here: the far end decides.
 pub(crate) fn mismatch(body: &[u8], leg: &LegB, carrier: SocketAddr) -> Option<&'static str> {
-    if body.is_empty() || leg.emergency_end.is_some() {
+    let callback = leg.headers.iter().any(|h| {
+        matches!(h, rsipstack::sip::Header::Other(name, value)
+            if name.eq_ignore_ascii_case("Priority") && value.eq_ignore_ascii_case("emergency"))
+    });
+    if body.is_empty() || leg.emergency_end.is_some() || callback {
         return None;
     }
     let webrtc = media::sdp::is_webrtc(&String::from_utf8_lossy(body));
-    let to_websocket = matches!(leg.destination.r#type, Some(Transport::Ws | Transport::Wss));
+    let to_browser = leg.callee_webrtc_only;
     let to_carrier = leg.destination.get_socketaddr().ok() == Some(carrier);
     if webrtc && to_carrier {
         Some("WebRTC media cannot reach the carrier; the edge does not bridge media")
-    } else if !webrtc && to_websocket {
+    } else if !webrtc && to_browser {
         Some("a WebRTC peer needs ICE and DTLS-SRTP; the edge does not bridge media")
     } else {
         None
@@ -31,6 +34,7 @@ pub(crate) fn mismatch(body: &[u8], leg: &LegB, carrier: SocketAddr) -> Option<&
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rsipstack::sip::transport::Transport;
     use rsipstack::transport::SipAddr;
 
     const WEBRTC: &str =
@@ -42,6 +46,7 @@ mod tests {
     }
 
     fn leg(transport: Transport, addr: SocketAddr) -> LegB {
+        let browser = transport == Transport::Ws;
         LegB {
             request_uri: "sip:x@h".into(),
             from_user: "a".into(),
@@ -54,6 +59,7 @@ mod tests {
             emergency_end: None,
             report: None,
             to_caller: Vec::new(),
+            callee_webrtc_only: browser,
         }
     }
 
@@ -70,8 +76,22 @@ mod tests {
         assert!(why.is_some_and(|w| w.contains("DTLS-SRTP")), "{why:?}");
     }
 
+    fn our_softphone_on_websocket() -> LegB {
+        let mut l = leg(Transport::Ws, "127.0.0.1:40001".parse().unwrap());
+        l.callee_webrtc_only = false;
+        l
+    }
+
+    fn emergency_callback_to(mut l: LegB) -> LegB {
+        l.headers.push(rsipstack::sip::Header::Other(
+            "Priority".into(),
+            "emergency".into(),
+        ));
+        l
+    }
+
     #[test]
-    fn matching_media_and_our_softphones_pass() {
+    fn matching_media_our_softphones_and_emergency_callbacks_pass() {
         let agent: SocketAddr = "127.0.0.1:5070".parse().unwrap();
         let browser: SocketAddr = "127.0.0.1:40000".parse().unwrap();
         for (body, to) in [
@@ -80,6 +100,8 @@ mod tests {
             (WEBRTC, leg(Transport::Udp, agent)),
             (PLAIN, leg(Transport::Udp, agent)),
             ("", leg(Transport::Ws, browser)),
+            (PLAIN, our_softphone_on_websocket()),
+            (PLAIN, emergency_callback_to(leg(Transport::Ws, browser))),
         ] {
             assert_eq!(mismatch(body.as_bytes(), &to, carrier()), None, "{body}");
         }

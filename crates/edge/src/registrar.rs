@@ -21,6 +21,23 @@ pub struct Flow {
     pub secure: bool,
     /// The connection's far end, as the edge's transport layer keys it.
     pub peer: SocketAddr,
+    /// A browser-like endpoint, which takes WebRTC media only: its Contact has no
+    /// reachable host (`*.invalid`, RFC 7118 5) or says `+sip.ice` (RFC 5768).
+    pub webrtc_only: bool,
+}
+
+impl Flow {
+    /// Whether a WebSocket contact is a browser-like WebRTC endpoint.
+    pub fn contact_is_webrtc_only(contact: &str) -> bool {
+        let lower = contact.to_ascii_lowercase();
+        let host = lower
+            .split_once('@')
+            .map_or(lower.as_str(), |(_, h)| h)
+            .split([';', '>', ':', '?'])
+            .next()
+            .unwrap_or_default();
+        host.ends_with(".invalid") || lower.contains("+sip.ice")
+    }
 }
 
 /// One registered contact.
@@ -144,10 +161,12 @@ mod tests {
         let first = Flow {
             secure: false,
             peer: "127.0.0.1:40001".parse().unwrap(),
+            webrtc_only: true,
         };
         let second = Flow {
             secure: false,
             peer: "127.0.0.1:40002".parse().unwrap(),
+            webrtc_only: true,
         };
         r.register("u1", c, Some(first), 300, T);
         assert_eq!(r.contacts("u1", at(1))[0].flow, Some(first));
@@ -155,6 +174,22 @@ mod tests {
         let live = r.contacts("u1", at(11));
         assert_eq!(live.len(), 1, "one contact, not two");
         assert_eq!(live[0].flow, Some(second));
+    }
+
+    #[test]
+    fn a_browsers_contact_is_told_from_a_softphones() {
+        assert!(Flow::contact_is_webrtc_only(
+            "sip:x7k2@df7jal23ls0d.invalid;transport=ws"
+        ));
+        assert!(Flow::contact_is_webrtc_only(
+            "<sip:a@10.0.0.5:5060;transport=ws>;+sip.ice"
+        ));
+        assert!(!Flow::contact_is_webrtc_only(
+            "sip:agent1@127.0.0.1:5070;transport=ws"
+        ));
+        assert!(!Flow::contact_is_webrtc_only(
+            "sip:agent1@invalid.example.com"
+        ));
     }
 
     #[test]

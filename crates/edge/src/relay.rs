@@ -37,6 +37,8 @@ pub(crate) struct LegB {
     /// Headers added to what leg A is answered (18x and 2xx): on an emergency call,
     /// the callback number the center was given, so the agent's app shows it.
     pub(crate) to_caller: Vec<Header>,
+    /// The callee is a browser-like WebRTC endpoint: it takes no plain RTP.
+    pub(crate) callee_webrtc_only: bool,
 }
 
 /// What every attempt of leg B shares.
@@ -118,6 +120,7 @@ pub(crate) async fn bridge(shared: Arc<Shared>, mut tx: Transaction, leg: LegB) 
         emergency_end,
         report,
         to_caller,
+        callee_webrtc_only: _,
     } = leg;
     let mut targets = VecDeque::from(alternatives);
     targets.push_front((request_uri, destination));

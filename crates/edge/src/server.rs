@@ -231,7 +231,8 @@ async fn open_websocket(
     Ok(addr)
 }
 
-/// The WebSocket connection a request came over, if it did.
+/// The WebSocket connection a request came over, if it did (`webrtc_only` is left
+/// false: it is the REGISTER's Contact that tells).
 pub(crate) fn websocket_flow(tx: &Transaction) -> Option<Flow> {
     let remote = tx.connection.as_ref()?.get_remote_addr()?;
     let secure = match remote.r#type {
@@ -240,7 +241,11 @@ pub(crate) fn websocket_flow(tx: &Transaction) -> Option<Flow> {
         _ => return None,
     };
     let peer = remote.get_socketaddr().ok()?;
-    Some(Flow { secure, peer })
+    Some(Flow {
+        secure,
+        peer,
+        webrtc_only: false,
+    })
 }
 
 async fn serve(mut incoming: TransactionReceiver, shared: Arc<Shared>) {
@@ -350,7 +355,10 @@ async fn register(shared: &Shared, mut tx: Transaction) {
         .or_else(|| header(&tx.original, "Expires").and_then(|e| e.trim().parse().ok()))
         .unwrap_or(3600);
     let now = shared.clock.now();
-    let flow = websocket_flow(&tx);
+    let flow = websocket_flow(&tx).map(|f| Flow {
+        webrtc_only: Flow::contact_is_webrtc_only(&contact),
+        ..f
+    });
     let outcome = shared
         .registrar()
         .register(&user.user.id, &contact, flow, expires, now);

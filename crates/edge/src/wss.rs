@@ -84,7 +84,11 @@ pub(crate) async fn start(
                 _ = cancel.cancelled() => break,
                 accepted = listener.accept() => accepted,
             };
-            let Ok((tcp, _peer)) = accepted else { continue };
+            let Ok((tcp, _peer)) = accepted else {
+                // Out of descriptors, most likely: wait rather than spin.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            };
             let acceptor = acceptor.clone();
             let cancel = cancel.clone();
             tokio::spawn(async move {

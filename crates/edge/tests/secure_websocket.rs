@@ -7,33 +7,31 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::time::Duration;
 
-use common::{free_udp_port, World, AGENT, SIP_PASSWORD};
-use sip_ua::{
-    Account, Credentials, Identity, InviteExtras, RegistrationEvent, Transport, UaConfig, UaEvent,
-    UserAgent,
+use common::{
+    free_udp_port, next_incoming, wait_registered, World, AGENT, SIP_PASSWORD, WEBRTC_OFFER,
 };
+use sip_ua::{Account, Credentials, Identity, InviteExtras, Transport, UaConfig, UserAgent};
 
-const WAIT: Duration = Duration::from_secs(10);
-
-const WEBRTC_OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
-a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\r\n\
-m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n\
-a=ice-pwd:abcdabcdabcdabcdabcdabcd\r\na=setup:actpass\r\na=rtcp-mux\r\n\
-a=rtpmap:111 opus/48000/2\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n";
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
+#[test]
+fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
     let certified =
         rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).expect("a certificate");
     let dir = tempfile::tempdir().expect("dir");
     let trust = dir.path().join("trust.pem");
     std::fs::write(&trust, certified.cert.pem()).expect("write");
-    // Set before anything of this test binary reads the environment; the binary holds
-    // this one test.
+    // Set before any runtime or thread of this binary exists (it holds this one
+    // test); rustls-native-certs reads it when the UA dials.
     std::env::set_var("SSL_CERT_FILE", &trust);
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(registers_and_is_called(certified));
+}
 
+async fn registers_and_is_called(certified: rcgen::CertifiedKey<rcgen::KeyPair>) {
     let world = World::seed(free_udp_port()).await;
     let carrier = {
         let config = UaConfig::udp(
@@ -80,18 +78,8 @@ async fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
     agent
         .register(Account::new(&format!("sip:{wss_addr}"), credentials, 300))
         .expect("register");
-    let registered = tokio::time::timeout(WAIT, async {
-        loop {
-            match events.next().await {
-                Some(UaEvent::Registration(RegistrationEvent::Registered { .. })) => break true,
-                Some(UaEvent::Registration(other)) => panic!("registration: {other:?}"),
-                Some(_) => {}
-                None => break false,
-            }
-        }
-    })
-    .await;
-    assert_eq!(registered, Ok(true), "registered over WSS");
+    let registered = wait_registered(&mut events).await;
+    assert!(registered, "registered over WSS");
     assert!(edge.contacts(&world.agent_id)[0].flow.is_some());
 
     let _call = carrier
@@ -102,15 +90,9 @@ async fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
         )
         .await
         .expect("INVITE sent");
-    let incoming = tokio::time::timeout(WAIT, async {
-        loop {
-            if let Some(UaEvent::Incoming(call)) = events.next().await {
-                break call;
-            }
-        }
-    })
-    .await
-    .expect("the agent on WSS is called");
+    let incoming = next_incoming(&mut events)
+        .await
+        .expect("the agent on WSS is called");
     assert_eq!(
         incoming.called_party.as_deref(),
         Some(world.agent_number.as_str())

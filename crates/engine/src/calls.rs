@@ -59,6 +59,9 @@ pub(crate) struct CallEntry {
     pub transfer_to: Option<String>,
     /// The ring on the ringer device while the call rings; dropped, it stops.
     pub ringer: Option<crate::ringer::Ringing>,
+    /// The same INVITE with our plain offer, while our WebRTC offer is out: a peer
+    /// that refuses WebRTC (488, 606, 415) gets this at once, an emergency call too.
+    pub plain_retry: Option<crate::sip_link::Invite>,
 }
 
 impl CallEntry {
@@ -82,6 +85,7 @@ impl CallEntry {
             problem: None,
             transfer_to: None,
             ringer: None,
+            plain_retry: None,
             recorder: crate::recording::Recorder::default(),
             recording: false,
         }

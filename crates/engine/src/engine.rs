@@ -734,6 +734,19 @@ impl Shared {
                         CallEvent::Answered
                     }
                     Sip::Failed { reason } => {
+                        let refused_webrtc =
+                            matches!(reason, sip_ua::FailReason::Rejected(415 | 488 | 606))
+                                && call.media.as_ref().is_some_and(|m| m.webrtc_offered());
+                        if let Some(invite) = call.plain_retry.take().filter(|_| refused_webrtc) {
+                            // The peer takes plain RTP only: the same INVITE with our
+                            // plain offer, at once (an emergency call too, E2).
+                            tracing::info!(%call_id, "WebRTC refused by the peer; calling again with plain RTP");
+                            if let Some(media) = call.media.as_mut() {
+                                media.drop_webrtc();
+                            }
+                            call.sip = Some(self.sip.invite(invite, self.reports()));
+                            return;
+                        }
                         call.outcome = Some(failure_text(&reason));
                         CallEvent::Failed
                     }

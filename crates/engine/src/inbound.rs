@@ -97,6 +97,7 @@ pub(crate) fn ring(
 /// Answer: our SDP answer to the caller's offer, in a 200 OK.
 pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
     let ip = inner.config.media_ip();
+    let webrtc = inner.config.webrtc(crate::outputs::WEBRTC_BUDGET);
     let now = now();
     let audio = inner.config.audio.clone();
     let Some(call) = inner.calls.get_mut(call_id) else {
@@ -115,7 +116,7 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
         .remote_offer
         .take_if(|offer| media_net::is_webrtc_offer(offer))
     {
-        answer_webrtc(shared, call_id, offer, ip, now);
+        answer_webrtc(shared, call_id, offer, webrtc, now);
         return;
     }
     let mut plan = MediaPlan::new(ip, call_id.0 ^ now.0);
@@ -141,24 +142,30 @@ pub(crate) fn answer(shared: &Shared, inner: &mut Inner, call_id: CallId) {
 
 /// A WebRTC offer is answered by a peer connection, which needs a moment to gather
 /// its candidates (bounded by its budget): off the engine lock, then the 200 OK goes
-/// out and the stream starts as for any call. Nothing here is on an emergency call's
-/// path: only incoming calls are answered.
+/// out and the stream starts as for any call. An emergency callback (E6) offered as
+/// WebRTC waits for this too, within the same budget.
 fn answer_webrtc(
     shared: &Shared,
     call_id: CallId,
     offer: String,
-    ip: std::net::IpAddr,
+    config: media_net::WebRtcConfig,
     now: agent_core::Millis,
 ) {
     let me = shared.me.clone();
     shared.rt().spawn(async move {
-        let config = media_net::WebRtcConfig::host(ip);
         let answered = media_net::WebRtcLeg::answer(&offer, &config).await;
+        let ip = config.bind_ip;
         let Some(shared) = me.upgrade() else { return };
         {
             let mut inner = shared.lock();
             let audio = inner.config.audio.clone();
-            let Some(call) = inner.calls.get_mut(call_id) else {
+            // A caller who gave up while we gathered: the call has ended; the leg is
+            // dropped (and closed) here, nothing is answered.
+            let Some(call) = inner
+                .calls
+                .get_mut(call_id)
+                .filter(|c| c.state == wire::CallState::Ringing && c.sip.is_some())
+            else {
                 return;
             };
             match answered {

@@ -121,7 +121,15 @@ impl MediaPlan {
                 fmtp: None,
             },
             receive_codecs: Vec::new(),
-            telephone_event: None,
+            // Keypad digits go in the media as RFC 4733 events: every WebRTC stack
+            // offers telephone-event at 48 kHz (the stream checks the answer kept it).
+            telephone_event: Some(sdp::Codec {
+                payload_type: 110,
+                encoding: "telephone-event".into(),
+                clock_rate: 48000,
+                channels: 1,
+                fmtp: Some("0-16".into()),
+            }),
             direction: Direction::SendRecv,
             srtp: None,
             rtcp_mux: true,
@@ -164,6 +172,16 @@ impl MediaPlan {
 
     pub fn is_webrtc(&self) -> bool {
         self.webrtc
+    }
+
+    /// Our WebRTC offer is out and unanswered.
+    pub fn webrtc_offered(&self) -> bool {
+        !self.webrtc && self.slot().is_some()
+    }
+
+    /// Gives up the WebRTC leg (closed as it drops): the call goes on plain RTP.
+    pub fn drop_webrtc(&mut self) {
+        self.slot().take();
     }
 
     fn next_origin(&mut self) -> Origin {

@@ -251,7 +251,9 @@ impl Shared {
             sdp_offer,
             extras,
         };
+        let mut plain_retry = None;
         let commands = if inner.config.offers_webrtc() {
+            plain_retry = Some(invite.clone());
             let budget = if emergency.is_some() {
                 EMERGENCY_WEBRTC_BUDGET
             } else {
@@ -262,7 +264,10 @@ impl Shared {
             let make = async move {
                 // The plain offer is the fallback: a call (above all a 911, E2) goes
                 // out even when no WebRTC leg can be made in time.
-                let made = tokio::time::timeout(budget * 2, media_net::WebRtcLeg::offer(&config));
+                let made = tokio::time::timeout(
+                    budget + OFFER_SET_UP,
+                    media_net::WebRtcLeg::offer(&config),
+                );
                 match made.await {
                     Ok(Ok((leg, sdp))) => {
                         *slot.lock().unwrap_or_else(|p| p.into_inner()) = Some(leg);
@@ -290,15 +295,18 @@ impl Shared {
             call.emergency = emergency.is_some();
             call.sip = Some(commands);
             call.media = Some(plan);
+            call.plain_retry = plain_retry;
         }
     }
 }
 
 /// How long a WebRTC offer may gather candidates: an emergency call's INVITE waits at
-/// most this much for it (E2; host candidates take a few milliseconds, a STUN or TURN
-/// server may not answer at all).
+/// most this much for it, plus [`OFFER_SET_UP`] (E2; host candidates take a few
+/// milliseconds, a STUN or TURN server may not answer at all).
 const EMERGENCY_WEBRTC_BUDGET: std::time::Duration = std::time::Duration::from_millis(250);
-const WEBRTC_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+pub(crate) const WEBRTC_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
+/// Beyond gathering, building the peer connection; past it the plain offer goes.
+const OFFER_SET_UP: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The microphone reaches the far end only on a connected, unmuted call. A held
 /// customer must not hear the agent: our hold offer is sendonly (RFC 3264 leaves the

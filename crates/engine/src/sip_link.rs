@@ -39,7 +39,7 @@ pub(crate) trait Reports: Send + Sync + 'static {
 }
 
 /// One INVITE to send.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct Invite {
     pub call_id: CallId,
     /// The user part of the Request-URI: `911`, `933` or an E.164 number.

@@ -64,11 +64,14 @@ async fn e4_e5_e7_e10_a_911_offering_webrtc_keeps_every_emergency_rule() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn e2_a_dead_stun_server_does_not_stop_a_911_offering_webrtc() {
     let mut sipp = Sipp::serve("emergency_911_webrtc.xml").await;
-    // Nothing answers STUN on the discard port: gathering never completes, and the
-    // INVITE goes out with the host candidates when the emergency budget is spent.
+    // A socket that takes STUN requests and never answers (a dead server, not a
+    // closed port, which would answer with ICMP at once): gathering never completes,
+    // and the INVITE goes out with the host candidates when the budget is spent.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").expect("a silent socket");
+    let stun = format!("stun:{}", silent.local_addr().expect("address"));
     let config = config_for(sipp.addr, "").replacen(
         "[sip]\n",
-        "[sip]\nmedia = \"webrtc\"\nstun = \"stun:127.0.0.1:9\"\n",
+        &format!("[sip]\nmedia = \"webrtc\"\nstun = \"{stun}\"\n"),
         1,
     );
     let (engine, _dir) = engine_with(&config);
@@ -84,6 +87,44 @@ async fn e2_a_dead_stun_server_does_not_stop_a_911_offering_webrtc() {
         "911 over WebRTC with a dead STUN server: connected {} ms after the dial",
         dialled.elapsed().as_millis()
     );
+    engine.hang_up(id).expect("hang up");
+    wait_view(&engine, "presence is back", |v| {
+        v.presence == Presence::Available
+    })
+    .await;
+    sipp.assert_passed().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn e2_a_911_refused_for_its_webrtc_offer_goes_again_at_once_with_plain_rtp() {
+    // The PSAP takes plain RTP only: 488 to the WebRTC offer, then it checks the
+    // plain INVITE as for any 911 (E10, E5, Priority) and answers it.
+    let mut sipp = Sipp::serve_calls("emergency_911_webrtc_refused.xml", 2).await;
+    let config = config_for(sipp.addr, "").replacen("[sip]\n", "[sip]\nmedia = \"webrtc\"\n", 1);
+    let (engine, _dir) = engine_with(&config);
+    let dialled = Instant::now();
+    let id = engine.dial("911").expect("dial 911");
+    let view = wait_view(&engine, "the plain 911 is answered", |v| {
+        v.calls
+            .iter()
+            .any(|c| c.id == id && c.state == CallState::Connected)
+    })
+    .await;
+    println!(
+        "911 refused for WebRTC, placed again with plain RTP: connected {} ms after the dial",
+        dialled.elapsed().as_millis()
+    );
+    assert_eq!(view.presence, Presence::DoNotDisturb);
+    assert!(
+        view.calls[0].outcome.is_none(),
+        "the 488 is not the call's outcome"
+    );
+    let view = wait_view(&engine, "the stream runs", |v| {
+        v.calls.iter().any(|c| c.quality.is_some())
+    })
+    .await;
+    let codec = &view.calls[0].quality.as_ref().expect("quality").codec;
+    assert_eq!(codec, "PCMU", "the plain leg carries the call");
     engine.hang_up(id).expect("hang up");
     wait_view(&engine, "presence is back", |v| {
         v.presence == Presence::Available

@@ -39,6 +39,7 @@ use tokio::task::JoinHandle;
 pub mod devices;
 mod run;
 pub mod webrtc_leg;
+mod webrtc_peer;
 
 pub use devices::{watch_devices, CpalBackend};
 pub use webrtc_leg::{is_webrtc_offer, TurnServer, WebRtcConfig, WebRtcLeg, WebRtcState};

@@ -14,38 +14,21 @@
 //! [`is_webrtc_offer`] tells a WebRTC offer (`UDP/TLS/RTP/SAVPF` with a DTLS
 //! fingerprint) from a plain one, which is how an account talks to both kinds of peer.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use media::audio::{AudioSink, AudioSource};
 use media::sdp::negotiate::Negotiated;
 use media::sdp::Direction;
-use rtc::interceptor::Registry;
-use rtc::media_stream::MediaStreamTrack;
-use rtc::peer_connection::configuration::interceptor_registry::register_default_interceptors;
-use rtc::peer_connection::configuration::media_engine::{
-    MediaEngine, MIME_TYPE_OPUS, MIME_TYPE_TELEPHONE_EVENT,
-};
-use rtc::peer_connection::configuration::setting_engine::SettingEngineBuilder;
-use rtc::peer_connection::configuration::RTCConfigurationBuilder;
 use rtc::peer_connection::sdp::RTCSessionDescription;
-use rtc::peer_connection::transport::RTCIceServer;
-use rtc::rtp_transceiver::rtp_sender::{
-    RTCRtpCodec, RTCRtpCodecParameters, RTCRtpCodingParameters, RTCRtpEncodingParameters,
-    RtpCodecKind,
-};
-use rtc::shared::marshal::{Marshal, Unmarshal};
+use rtc::shared::marshal::Unmarshal;
 use tokio::sync::{mpsc, watch};
 use tracing::{debug, warn};
 use webrtc::media_stream::track_local::static_rtp::TrackLocalStaticRTP;
 use webrtc::media_stream::track_local::TrackLocal;
-use webrtc::media_stream::track_remote::{TrackRemote, TrackRemoteEvent};
-use webrtc::peer_connection::{
-    PeerConnection, PeerConnectionBuilder, PeerConnectionEventHandler, RTCIceGatheringState,
-    RTCPeerConnectionState,
-};
 
+use crate::webrtc_peer::{self as peer, rtc_error};
 use crate::{run, LegOptions, MediaHandle, MediaNetError};
 
 /// How WebRTC legs gather candidates.
@@ -108,7 +91,7 @@ pub enum WebRtcState {
 
 /// One call's WebRTC peer connection, before or while its stream runs.
 pub struct WebRtcLeg {
-    pc: Arc<dyn PeerConnection>,
+    pc: peer::Closing,
     track: Arc<TrackLocalStaticRTP>,
     ssrc: u32,
     from_peer: mpsc::UnboundedReceiver<Vec<u8>>,
@@ -125,178 +108,16 @@ impl std::fmt::Debug for WebRtcLeg {
     }
 }
 
-/// The peer connection's events, turned into channels the leg reads.
-struct Events {
-    from_peer: mpsc::UnboundedSender<Vec<u8>>,
-    state: watch::Sender<WebRtcState>,
-    gathered: watch::Sender<bool>,
-}
-
-#[async_trait::async_trait]
-impl PeerConnectionEventHandler for Events {
-    async fn on_ice_gathering_state_change(&self, state: RTCIceGatheringState) {
-        if state == RTCIceGatheringState::Complete {
-            self.gathered.send_replace(true);
-        }
-    }
-
-    async fn on_connection_state_change(&self, state: RTCPeerConnectionState) {
-        let ours = match state {
-            RTCPeerConnectionState::Connecting => WebRtcState::Connecting,
-            RTCPeerConnectionState::Connected => WebRtcState::Connected,
-            RTCPeerConnectionState::Failed | RTCPeerConnectionState::Disconnected => {
-                WebRtcState::Failed
-            }
-            RTCPeerConnectionState::Closed => WebRtcState::Closed,
-            _ => WebRtcState::New,
-        };
-        debug!(?ours, "WebRTC connection state");
-        self.state.send_replace(ours);
-    }
-
-    async fn on_track(&self, track: Arc<dyn TrackRemote>) {
-        let to_loop = self.from_peer.clone();
-        tokio::spawn(async move {
-            while let Some(event) = track.poll().await {
-                if let TrackRemoteEvent::OnRtpPacket(packet) = event {
-                    match packet.marshal() {
-                        Ok(bytes) => {
-                            if to_loop.send(bytes.to_vec()).is_err() {
-                                break;
-                            }
-                        }
-                        Err(e) => debug!(error = %e, "received RTP could not be re-encoded"),
-                    }
-                }
-            }
-        });
-    }
-}
-
-fn rtc_error(context: &'static str) -> impl Fn(webrtc::error::Error) -> MediaNetError {
-    move |e| MediaNetError::WebRtc(format!("{context}: {e}"))
-}
-
-/// Opus (48000/2, as WebRTC signals it) and telephone-event, the codecs of a WebRTC
-/// leg, in preference order.
-fn codecs() -> Vec<RTCRtpCodecParameters> {
-    [
-        (MIME_TYPE_OPUS, 48000, 2, "minptime=10;useinbandfec=1", 111),
-        // At Opus's clock rate only: the peer connection matches codecs by name, so
-        // an 8 kHz entry beside it would be offered twice under one payload type.
-        (MIME_TYPE_TELEPHONE_EVENT, 48000, 1, "0-16", 110),
-    ]
-    .into_iter()
-    .map(
-        |(mime, clock_rate, channels, fmtp, pt)| RTCRtpCodecParameters {
-            rtp_codec: RTCRtpCodec {
-                mime_type: mime.to_owned(),
-                clock_rate,
-                channels,
-                sdp_fmtp_line: fmtp.to_owned(),
-                rtcp_feedback: vec![],
-            },
-            payload_type: pt,
-        },
-    )
-    .collect()
-}
-
-fn media_engine() -> Result<MediaEngine, MediaNetError> {
-    let mut engine = MediaEngine::default();
-    for codec in codecs() {
-        engine
-            .register_codec(codec, RtpCodecKind::Audio)
-            .map_err(rtc_error("codec registration"))?;
-    }
-    Ok(engine)
-}
-
 impl WebRtcLeg {
     async fn new(config: &WebRtcConfig) -> Result<WebRtcLeg, MediaNetError> {
-        let mut engine = media_engine()?;
-        let registry = register_default_interceptors(Registry::new(), &mut engine)
-            .map_err(rtc_error("interceptors"))?;
-        let mut servers = Vec::new();
-        if let Some(stun) = &config.stun {
-            servers.push(RTCIceServer {
-                urls: vec![stun.clone()],
-                ..Default::default()
-            });
-        }
-        if let Some(turn) = &config.turn {
-            servers.push(RTCIceServer {
-                urls: vec![turn.url.clone()],
-                username: turn.username.clone(),
-                credential: turn.credential.clone(),
-            });
-        }
-        let settings = SettingEngineBuilder::new()
-            .with_include_loopback_candidate(config.bind_ip.is_loopback())
-            .build();
-        let (from_peer_tx, from_peer) = mpsc::unbounded_channel();
-        let (state_tx, state) = watch::channel(WebRtcState::New);
-        let (gathered_tx, gathered) = watch::channel(false);
-        let events = Arc::new(Events {
-            from_peer: from_peer_tx,
-            state: state_tx,
-            gathered: gathered_tx,
-        });
-        let pc = PeerConnectionBuilder::new()
-            .with_configuration(
-                RTCConfigurationBuilder::new()
-                    .with_ice_servers(servers)
-                    .build(),
-            )
-            .with_media_engine(engine)
-            .with_setting_engine(settings)
-            .with_interceptor_registry(registry)
-            .with_handler(events)
-            .with_udp_addrs(vec![SocketAddr::new(config.bind_ip, 0)])
-            .build()
-            .await
-            .map_err(rtc_error("peer connection"))?;
-        let pc: Arc<dyn PeerConnection> = Arc::new(pc);
-        let ssrc: u32 = rand::random();
-        let track = Arc::new(TrackLocalStaticRTP::new(MediaStreamTrack::new(
-            format!("softphone-{ssrc:08x}"),
-            format!("audio-{ssrc:08x}"),
-            "softphone audio".to_owned(),
-            RtpCodecKind::Audio,
-            vec![RTCRtpEncodingParameters {
-                rtp_coding_parameters: RTCRtpCodingParameters {
-                    ssrc: Some(ssrc),
-                    ..Default::default()
-                },
-                codec: RTCRtpCodec {
-                    mime_type: MIME_TYPE_OPUS.to_owned(),
-                    clock_rate: 48000,
-                    channels: 2,
-                    sdp_fmtp_line: "minptime=10;useinbandfec=1".to_owned(),
-                    rtcp_feedback: vec![],
-                },
-                ..Default::default()
-            }],
-        )));
-        let as_local: Arc<dyn TrackLocal> = track.clone();
-        pc.add_track(as_local)
-            .await
-            .map_err(rtc_error("audio track"))?;
-        // A track brings only its own codec; telephone-event is offered beside it so
-        // keypad digits cross as RFC 4733 events, as on the plain path.
-        for transceiver in pc.get_transceivers().await {
-            transceiver
-                .set_codec_preferences(codecs())
-                .await
-                .map_err(rtc_error("codec preferences"))?;
-        }
+        let built = peer::build(config).await?;
         Ok(WebRtcLeg {
-            pc,
-            track,
-            ssrc,
-            from_peer,
-            state,
-            gathered,
+            pc: built.pc,
+            track: built.track,
+            ssrc: built.ssrc,
+            from_peer: built.from_peer,
+            state: built.state,
+            gathered: built.gathered,
             budget: config.gather_budget,
         })
     }
@@ -310,18 +131,23 @@ impl WebRtcLeg {
         let offer = RTCSessionDescription::offer(offer.to_owned())
             .map_err(rtc_error("the peer's offer"))?;
         leg.pc
+            .0
             .set_remote_description(offer)
             .await
             .map_err(rtc_error("the peer's offer"))?;
         let answer = leg
             .pc
+            .0
             .create_answer(None)
             .await
             .map_err(rtc_error("our answer"))?;
         leg.pc
+            .0
             .set_local_description(answer)
             .await
             .map_err(rtc_error("our answer"))?;
+        // An offer we cannot play (no Opus) is refused now, before any 200 OK.
+        leg.negotiated().await?;
         let sdp = leg.gathered_sdp().await?;
         Ok((leg, sdp))
     }
@@ -332,10 +158,12 @@ impl WebRtcLeg {
         let mut leg = WebRtcLeg::new(config).await?;
         let offer = leg
             .pc
+            .0
             .create_offer(None)
             .await
             .map_err(rtc_error("our offer"))?;
         leg.pc
+            .0
             .set_local_description(offer)
             .await
             .map_err(rtc_error("our offer"))?;
@@ -348,6 +176,7 @@ impl WebRtcLeg {
         let answer = RTCSessionDescription::answer(answer.to_owned())
             .map_err(rtc_error("the peer's answer"))?;
         self.pc
+            .0
             .set_remote_description(answer)
             .await
             .map_err(rtc_error("the peer's answer"))
@@ -363,6 +192,7 @@ impl WebRtcLeg {
             );
         }
         self.pc
+            .0
             .local_description()
             .await
             .map(|d| d.sdp)
@@ -396,11 +226,16 @@ impl WebRtcLeg {
     ) -> Result<MediaHandle, MediaNetError> {
         let negotiated = self.negotiated().await?;
         let (to_peer, mut outgoing) = mpsc::unbounded_channel::<Vec<u8>>();
-        let track = self.track.clone();
-        let pc = self.pc.clone();
-        let state = self.state.clone();
+        let WebRtcLeg {
+            pc,
+            track,
+            ssrc,
+            from_peer,
+            state,
+            ..
+        } = self;
         // The writer owns the peer connection: when the session's loop ends and
-        // drops its sender, the connection is closed.
+        // drops its sender, the connection is closed (`Closing` on drop).
         tokio::spawn(async move {
             while let Some(bytes) = outgoing.recv().await {
                 // Until DTLS has keyed SRTP there is nothing to send with: audio from
@@ -418,39 +253,45 @@ impl WebRtcLeg {
                     Err(e) => debug!(error = %e, "our RTP did not parse"),
                 }
             }
-            let _ = pc.close().await;
+            drop(pc);
         });
-        let wire = run::Wire::Peer {
-            to_peer,
-            from_peer: self.from_peer,
-        };
-        crate::spawn_stream(wire, self.ssrc, negotiated, source, sink, options)
+        let wire = run::Wire::Peer { to_peer, from_peer };
+        crate::spawn_stream(wire, ssrc, negotiated, source, sink, options)
     }
 
     /// What the session needs from offer/answer, read from the settled descriptions:
-    /// Opus's payload type and telephone-event's. ICE owns the address.
+    /// Opus's payload type, and telephone-event's when both sides list it (our own
+    /// offer lists it whether or not the peer's answer keeps it). ICE owns the address.
     async fn negotiated(&self) -> Result<Negotiated, MediaNetError> {
-        let local = self
-            .pc
-            .local_description()
-            .await
-            .ok_or_else(|| MediaNetError::WebRtc("no local description".into()))?;
-        let parsed = media::sdp::parse(&local.sdp)
-            .map_err(|e| MediaNetError::WebRtc(format!("our own SDP: {e}")))?;
-        let audio = parsed
-            .media
-            .iter()
-            .find(|m| m.media == "audio")
-            .ok_or_else(|| MediaNetError::WebRtc("no audio in the negotiated SDP".into()))?;
-        let codecs = audio.codecs();
-        let opus = codecs
+        let audio_codecs = |sdp: Option<String>| -> Result<Vec<media::sdp::Codec>, MediaNetError> {
+            let Some(sdp) = sdp else {
+                return Ok(Vec::new());
+            };
+            let parsed = media::sdp::parse(&sdp)
+                .map_err(|_| MediaNetError::WebRtc("an SDP that does not parse".into()))?;
+            Ok(parsed
+                .media
+                .iter()
+                .find(|m| m.media == "audio")
+                .map(|m| m.codecs())
+                .unwrap_or_default())
+        };
+        let local = audio_codecs(self.pc.0.local_description().await.map(|d| d.sdp))?;
+        let remote = audio_codecs(self.pc.0.remote_description().await.map(|d| d.sdp))?;
+        let opus = local
             .iter()
             .find(|c| c.encoding.eq_ignore_ascii_case("opus"))
             .cloned()
             .ok_or_else(|| MediaNetError::WebRtc("the peer does not do Opus".into()))?;
-        let telephone_event = codecs
+        let is_event = |c: &&media::sdp::Codec| c.is_telephone_event() && c.clock_rate == 48000;
+        let telephone_event = local
             .iter()
-            .find(|c| c.is_telephone_event() && c.clock_rate == 48000)
+            .find(is_event)
+            .filter(|ours| {
+                remote.iter().any(|theirs| {
+                    theirs.payload_type == ours.payload_type && theirs.is_telephone_event()
+                })
+            })
             .cloned();
         Ok(Negotiated {
             remote_address: "0.0.0.0".into(),

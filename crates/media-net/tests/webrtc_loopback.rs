@@ -140,14 +140,28 @@ async fn a_garbage_offer_is_refused_with_an_error_not_a_panic() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_peer_that_never_answers_ice_leaves_the_leg_unconnected() {
+async fn a_leg_whose_peer_never_takes_the_answer_does_not_connect_while_one_that_does_connects() {
     let config = WebRtcConfig::host(LOOPBACK);
-    let (_caller, offer) = WebRtcLeg::offer(&config).await.unwrap();
-    // The callee answers but the caller never learns the answer: no ICE checks
-    // come back, so the callee must not claim a connection.
-    let (mut callee, _answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
-    let state = callee.connected(Duration::from_secs(2)).await;
-    assert_ne!(state, WebRtcState::Connected);
+    // Two callees answer the same kind of offer; only the second caller learns its
+    // answer. The first caller has no remote description, so it never answers the
+    // first callee's ICE checks: that callee must not claim a connection, in the
+    // same time in which the second pair connects.
+    let (_deaf, offer) = WebRtcLeg::offer(&config).await.unwrap();
+    let (mut unanswered, _) = WebRtcLeg::answer(&offer, &config).await.unwrap();
+    let (caller, offer) = WebRtcLeg::offer(&config).await.unwrap();
+    let (mut answered, answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
+    caller.accept_answer(&answer).await.unwrap();
+    assert_eq!(
+        answered.connected(CONNECT_WITHIN).await,
+        WebRtcState::Connected
+    );
+    assert_ne!(unanswered.state(), WebRtcState::Connected);
+    assert_ne!(
+        unanswered
+            .connected(std::time::Duration::from_secs(2))
+            .await,
+        WebRtcState::Connected
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

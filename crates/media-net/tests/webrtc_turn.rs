@@ -54,13 +54,18 @@ impl Coturn {
             .spawn()
             .expect("turnserver (package coturn)");
         let addr = SocketAddr::from(([127, 0, 0, 1], port));
-        // Listening once its UDP port can no longer be bound.
-        for _ in 0..200 {
-            if UdpSocket::bind(addr).is_err() {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
+        // Ready once it answers a STUN binding request (RFC 5389: type 0x0001, no
+        // attributes, the magic cookie, a transaction id).
+        let probe = UdpSocket::bind("127.0.0.1:0").expect("a probe socket");
+        probe
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .expect("timeout");
+        let mut request = vec![0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xA4, 0x42];
+        request.extend_from_slice(b"softphone-t1");
+        let mut answer = [0u8; 512];
+        let answered = (0..50)
+            .any(|_| probe.send_to(&request, addr).is_ok() && probe.recv_from(&mut answer).is_ok());
+        assert!(answered, "coturn did not answer STUN on {addr} within 5 s");
         Coturn {
             child,
             addr,
@@ -143,6 +148,13 @@ async fn a_leg_given_a_turn_server_allocates_a_relay_and_still_connects_and_carr
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_turn_password_gets_no_relay_and_the_offer_still_goes_out() {
     let turn = Coturn::start();
+    let (_leg, offer) = WebRtcLeg::offer(&with_turn(&turn, PASSWORD))
+        .await
+        .expect("offer");
+    assert!(
+        offer.contains("typ relay"),
+        "the right password allocates:\n{offer}"
+    );
     let mut config = with_turn(&turn, "not-the-password");
     config.gather_budget = Duration::from_secs(2);
     let (_leg, offer) = WebRtcLeg::offer(&config).await.expect("offer");

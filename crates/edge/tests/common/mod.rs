@@ -230,6 +230,47 @@ fn connector(origination_ports: &[u16]) -> VoiceConnectorSettings {
     }
 }
 
+/// What a browser offers, in short: ICE credentials, a DTLS fingerprint, SAVPF.
+pub const WEBRTC_OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n\
+a=fingerprint:sha-256 AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99\r\n\
+m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n\
+a=ice-pwd:abcdabcdabcdabcdabcdabcd\r\na=setup:actpass\r\na=rtcp-mux\r\n\
+a=rtpmap:111 opus/48000/2\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n";
+
+/// Waits for the UA's registration to succeed; any other registration news fails.
+pub async fn wait_registered(events: &mut sip_ua::UaEvents) -> bool {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            match events.next().await {
+                Some(sip_ua::UaEvent::Registration(sip_ua::RegistrationEvent::Registered {
+                    ..
+                })) => break true,
+                Some(sip_ua::UaEvent::Registration(other)) => panic!("registration: {other:?}"),
+                Some(_) => {}
+                None => break false,
+            }
+        }
+    })
+    .await
+    .unwrap_or(false)
+}
+
+/// The next incoming call the UA is offered, within the test's wait.
+pub async fn next_incoming(events: &mut sip_ua::UaEvents) -> Option<Box<sip_ua::IncomingCall>> {
+    tokio::time::timeout(WAIT, async {
+        loop {
+            match events.next().await {
+                Some(sip_ua::UaEvent::Incoming(call)) => break Some(call),
+                Some(_) => {}
+                None => break None,
+            }
+        }
+    })
+    .await
+    .ok()
+    .flatten()
+}
+
 /// `+` escaped for a sipp regexp.
 pub fn re(number: &str) -> String {
     number.replace('+', "\\+")

@@ -31,6 +31,12 @@ impl Sipp {
         Sipp::start(scenario, &[]).await
     }
 
+    /// sipp as a server (UAS) for `calls` calls.
+    pub async fn serve_calls(scenario: &str, calls: u32) -> Sipp {
+        // A later `-m` overrides the one `start` puts first.
+        Sipp::start(scenario, &["-m", &calls.to_string()]).await
+    }
+
     /// sipp as the caller of `target` (UAC) for one call.
     pub async fn call(scenario: &str, target: SocketAddr) -> Sipp {
         Sipp::call_to(scenario, "agent1001", target).await
