@@ -167,14 +167,8 @@ pub(crate) fn start_stream(
                     .map_err(|e| e.to_string())
             }
             // On this blocking thread, not a runtime worker: waiting here is allowed.
-            StartLeg::WebRtc(leg, answer) => rt
-                .block_on(async {
-                    if let Some(answer) = answer {
-                        leg.accept_answer(&answer).await?;
-                    }
-                    leg.start(source, sink, media_net::LegOptions::default())
-                        .await
-                })
+            StartLeg::WebRtc(leg) => rt
+                .block_on(leg.start(source, sink, media_net::LegOptions::default()))
                 .map_err(|e| e.to_string()),
         };
         let problem = match (problem, &started) {

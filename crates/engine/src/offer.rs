@@ -17,8 +17,8 @@ use media_net::{MediaHandle, MediaLeg, WebRtcLeg};
 #[derive(Debug)]
 pub(crate) enum StartLeg {
     Rtp(MediaLeg, Box<Negotiated>),
-    /// With the peer's answer when we made the offer.
-    WebRtc(WebRtcLeg, Option<String>),
+    /// Its answer, when we made the offer, is applied already.
+    WebRtc(WebRtcLeg),
 }
 
 /// Where an outgoing call's WebRTC leg is put once its offer is made, off the
@@ -36,8 +36,6 @@ pub(crate) struct MediaPlan {
     /// The call's media is WebRTC: hold changes the stream's direction without a
     /// re-INVITE (re-offers on a peer connection are not built yet).
     webrtc: bool,
-    /// The peer's WebRTC answer to our offer, for the leg to take when it starts.
-    webrtc_answer: Option<String>,
     local: LocalMedia,
     origin: Origin,
     /// Our last offer, for reading the answer to it.
@@ -142,7 +140,6 @@ impl MediaPlan {
             leg: None,
             webrtc_leg: Arc::new(Mutex::new(None)),
             webrtc: false,
-            webrtc_answer: None,
             local: LocalMedia {
                 connection: Connection {
                     address_type: address_type(ip),
@@ -206,7 +203,10 @@ impl MediaPlan {
                 tracing::warn!("a WebRTC answer to a plain offer; ignored");
                 return;
             }
-            self.webrtc_answer = Some(answer_sdp.to_owned());
+            // Applied now, so ICE and DTLS run while the devices open.
+            if let Some(leg) = self.slot().as_mut() {
+                leg.apply_answer(answer_sdp.to_owned());
+            }
             self.settle_webrtc();
             return;
         }
@@ -254,7 +254,7 @@ impl MediaPlan {
         let negotiated = self.negotiated.clone()?;
         if self.webrtc {
             let leg = self.slot().take()?;
-            return Some(StartLeg::WebRtc(leg, self.webrtc_answer.take()));
+            return Some(StartLeg::WebRtc(leg));
         }
         Some(StartLeg::Rtp(self.leg.take()?, Box::new(negotiated)))
     }

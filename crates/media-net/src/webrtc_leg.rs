@@ -98,6 +98,9 @@ pub struct WebRtcLeg {
     state: watch::Receiver<WebRtcState>,
     gathered: watch::Receiver<bool>,
     budget: Duration,
+    /// The peer's answer being applied ([`WebRtcLeg::apply_answer`]); the stream
+    /// waits for it.
+    applying: Option<tokio::task::JoinHandle<Result<(), MediaNetError>>>,
 }
 
 impl std::fmt::Debug for WebRtcLeg {
@@ -119,6 +122,7 @@ impl WebRtcLeg {
             state: built.state,
             gathered: built.gathered,
             budget: config.gather_budget,
+            applying: None,
         })
     }
 
@@ -182,6 +186,21 @@ impl WebRtcLeg {
             .map_err(rtc_error("the peer's answer"))
     }
 
+    /// Like [`WebRtcLeg::accept_answer`] without waiting, for a caller that cannot
+    /// await: ICE and DTLS start at once, while the devices open; [`WebRtcLeg::start`]
+    /// waits for the answer to be in place (and fails if it was refused). Must be
+    /// called within a tokio runtime.
+    pub fn apply_answer(&mut self, answer: String) {
+        let pc = self.pc.0.clone();
+        self.applying = Some(tokio::spawn(async move {
+            let answer =
+                RTCSessionDescription::answer(answer).map_err(rtc_error("the peer's answer"))?;
+            pc.set_remote_description(answer)
+                .await
+                .map_err(rtc_error("the peer's answer"))
+        }));
+    }
+
     /// Our local description once gathering is complete or its budget is spent.
     async fn gathered_sdp(&mut self) -> Result<String, MediaNetError> {
         let wait = self.gathered.wait_for(|done| *done);
@@ -219,11 +238,16 @@ impl WebRtcLeg {
     /// Starts the stream on the negotiated Opus: capture from `source`, play to
     /// `sink`. The peer connection closes when the stream stops.
     pub async fn start(
-        self,
+        mut self,
         source: Box<dyn AudioSource>,
         sink: Box<dyn AudioSink>,
         options: LegOptions,
     ) -> Result<MediaHandle, MediaNetError> {
+        if let Some(applying) = self.applying.take() {
+            applying
+                .await
+                .map_err(|_| MediaNetError::WebRtc("the answer was not applied".into()))??;
+        }
         let negotiated = self.negotiated().await?;
         let (to_peer, mut outgoing) = mpsc::unbounded_channel::<Vec<u8>>();
         let WebRtcLeg {

@@ -82,7 +82,8 @@ async fn dtmf_crosses_a_webrtc_leg_as_telephone_events() {
     let config = WebRtcConfig::host(LOOPBACK);
     let (mut caller, offer) = WebRtcLeg::offer(&config).await.unwrap();
     let (mut callee, answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
-    caller.accept_answer(&answer).await.unwrap();
+    // Without waiting, as the engine does: ICE starts while devices would open.
+    caller.apply_answer(answer);
     assert_eq!(
         caller.connected(CONNECT_WITHIN).await,
         WebRtcState::Connected
@@ -179,4 +180,21 @@ async fn our_webrtc_offer_lists_opus_and_telephone_event_once_each() {
         1,
         "{offer}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_applied_without_waiting_that_is_garbage_fails_the_start() {
+    let config = WebRtcConfig::host(LOOPBACK);
+    let (mut caller, _offer) = WebRtcLeg::offer(&config).await.unwrap();
+    caller.apply_answer("v=0\r\nnot an answer\r\n".to_owned());
+    let (sink, _) = MemorySink::new(48000);
+    let started = caller
+        .start(
+            Box::new(ToneGenerator::new(440.0, 48000, 8000)),
+            Box::new(sink),
+            LegOptions::default(),
+        )
+        .await;
+    let err = started.expect_err("a refused answer stops the start");
+    assert!(err.to_string().contains("the peer's answer"), "{err}");
 }
