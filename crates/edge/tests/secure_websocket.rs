@@ -8,10 +8,8 @@ mod common;
 
 use std::net::SocketAddr;
 
-use common::{
-    free_udp_port, next_incoming, wait_registered, World, AGENT, SIP_PASSWORD, WEBRTC_OFFER,
-};
-use sip_ua::{Account, Credentials, Identity, InviteExtras, Transport, UaConfig, UserAgent};
+use common::{carrier_ua, free_udp_port, next_incoming, registered_agent, World, WEBRTC_OFFER};
+use sip_ua::{InviteExtras, Transport};
 
 #[test]
 fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
@@ -33,17 +31,7 @@ fn a_ua_registers_over_wss_and_is_called_down_its_tls_connection() {
 
 async fn registers_and_is_called(certified: rcgen::CertifiedKey<rcgen::KeyPair>) {
     let world = World::seed(free_udp_port()).await;
-    let carrier = {
-        let config = UaConfig::udp(
-            SocketAddr::from(([127, 0, 0, 1], free_udp_port())),
-            Identity {
-                user: "carrier".to_owned(),
-                domain: "127.0.0.1".to_owned(),
-                display_name: None,
-            },
-        );
-        UserAgent::start(config).await.expect("carrier UA").0
-    };
+    let (carrier, _carrier_events) = carrier_ua().await;
     let wss = edge::WssConfig {
         bind: "127.0.0.1:0".parse().expect("address"),
         cert_chain_pem: certified.cert.pem(),
@@ -59,27 +47,7 @@ async fn registers_and_is_called(certified: rcgen::CertifiedKey<rcgen::KeyPair>)
         .await;
     let wss_addr = edge.wss_addr().expect("WSS served");
 
-    let credentials = Credentials {
-        username: AGENT.to_owned(),
-        password: SIP_PASSWORD.to_owned(),
-    };
-    let mut config = UaConfig::udp(
-        "127.0.0.1:0".parse().expect("address"),
-        Identity {
-            user: AGENT.to_owned(),
-            domain: wss_addr.ip().to_string(),
-            display_name: None,
-        },
-    );
-    config.transport = Transport::Wss;
-    config.credentials = Some(credentials.clone());
-    config.outbound_proxy = Some(wss_addr);
-    let (agent, mut events) = UserAgent::start(config).await.expect("UA starts");
-    agent
-        .register(Account::new(&format!("sip:{wss_addr}"), credentials, 300))
-        .expect("register");
-    let registered = wait_registered(&mut events).await;
-    assert!(registered, "registered over WSS");
+    let (_agent, mut events) = registered_agent(wss_addr, Transport::Wss).await;
     assert!(edge.contacts(&world.agent_id)[0].flow.is_some());
 
     let _call = carrier

@@ -12,56 +12,12 @@ mod common;
 use std::net::SocketAddr;
 
 use common::{
-    free_udp_port, next_incoming, wait_registered, World, AGENT, ROUTING_NUMBER, SIP_PASSWORD,
-    WEBRTC_OFFER,
+    carrier_ua, free_udp_port, next_incoming, registered_agent, World, ROUTING_NUMBER, WEBRTC_OFFER,
 };
-use sip_ua::{
-    Account, CallEvent, Credentials, FailReason, Identity, InviteExtras, Transport, UaConfig,
-    UaEvents, UserAgent,
-};
+use sip_ua::{CallEvent, FailReason, InviteExtras, Transport};
 
 const PLAIN_OFFER: &str = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n\
 t=0 0\r\nm=audio 40000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n";
-
-/// The agent, registered on the edge over WebSocket.
-async fn agent_on_websocket(ws: SocketAddr) -> (UserAgent, UaEvents) {
-    let credentials = Credentials {
-        username: AGENT.to_owned(),
-        password: SIP_PASSWORD.to_owned(),
-    };
-    let mut config = UaConfig::udp(
-        "127.0.0.1:0".parse().expect("address"),
-        Identity {
-            user: AGENT.to_owned(),
-            domain: ws.ip().to_string(),
-            display_name: None,
-        },
-    );
-    config.transport = Transport::Ws;
-    config.credentials = Some(credentials.clone());
-    config.outbound_proxy = Some(ws);
-    let (ua, mut events) = UserAgent::start(config).await.expect("UA starts");
-    ua.register(Account::new(&format!("sip:{ws}"), credentials, 300))
-        .expect("register");
-    assert!(
-        wait_registered(&mut events).await,
-        "registered over WebSocket"
-    );
-    (ua, events)
-}
-
-/// A carrier-side UA on UDP: its INVITEs are origination, and it takes the edge's.
-async fn carrier() -> (UserAgent, UaEvents) {
-    let config = UaConfig::udp(
-        SocketAddr::from(([127, 0, 0, 1], free_udp_port())),
-        Identity {
-            user: "carrier".to_owned(),
-            domain: "127.0.0.1".to_owned(),
-            display_name: None,
-        },
-    );
-    UserAgent::start(config).await.expect("carrier UA")
-}
 
 async fn final_failure(call: &mut sip_ua::Call) -> Option<FailReason> {
     tokio::time::timeout(common::WAIT, async {
@@ -82,7 +38,7 @@ async fn final_failure(call: &mut sip_ua::Call) -> Option<FailReason> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_contact_registered_over_websocket_is_called_over_its_own_connection_with_either_offer() {
     let world = World::seed(free_udp_port()).await;
-    let (carrier, _carrier_events) = carrier().await;
+    let (carrier, _carrier_events) = carrier_ua().await;
     let edge = world
         .edge(
             SocketAddr::from(([127, 0, 0, 1], free_udp_port())),
@@ -90,7 +46,7 @@ async fn a_contact_registered_over_websocket_is_called_over_its_own_connection_w
         )
         .await;
     let ws = edge.ws_addr().expect("the edge serves WebSocket");
-    let (_agent, mut events) = agent_on_websocket(ws).await;
+    let (_agent, mut events) = registered_agent(ws, Transport::Ws).await;
     let bindings = edge.contacts(&world.agent_id);
     assert_eq!(bindings.len(), 1);
     let flow = bindings[0]
@@ -129,9 +85,9 @@ async fn a_contact_registered_over_websocket_is_called_over_its_own_connection_w
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_webrtc_offer_to_the_plain_carrier_is_refused_with_488_but_a_911_reaches_it() {
     let world = World::seed(free_udp_port()).await;
-    let (carrier, mut carrier_events) = carrier().await;
+    let (carrier, mut carrier_events) = carrier_ua().await;
     let edge = world.edge(carrier.local_addr(), Vec::new()).await;
-    let (agent, _events) = agent_on_websocket(edge.ws_addr().expect("ws")).await;
+    let (agent, _events) = registered_agent(edge.ws_addr().expect("ws"), Transport::Ws).await;
     let mut call = agent
         .invite(
             &format!("sip:+12065550142@{}", edge.ws_addr().expect("ws")),

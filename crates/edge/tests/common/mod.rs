@@ -237,6 +237,55 @@ m=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 0.0.0.0\r\na=ice-ufrag:abcd\r\n\
 a=ice-pwd:abcdabcdabcdabcdabcdabcd\r\na=setup:actpass\r\na=rtcp-mux\r\n\
 a=rtpmap:111 opus/48000/2\r\na=candidate:1 1 udp 2130706431 127.0.0.1 9 typ host\r\n";
 
+/// The seeded agent's own user agent (`sip-ua`), registered on the edge at `proxy`
+/// over `transport` (the UA's outbound proxy and registrar alike).
+pub async fn registered_agent(
+    proxy: SocketAddr,
+    transport: sip_ua::Transport,
+) -> (sip_ua::UserAgent, sip_ua::UaEvents) {
+    let credentials = sip_ua::Credentials {
+        username: AGENT.to_owned(),
+        password: SIP_PASSWORD.to_owned(),
+    };
+    let mut config = sip_ua::UaConfig::udp(
+        "127.0.0.1:0".parse().expect("address"),
+        sip_ua::Identity {
+            user: AGENT.to_owned(),
+            domain: proxy.ip().to_string(),
+            display_name: None,
+        },
+    );
+    config.transport = transport;
+    config.credentials = Some(credentials.clone());
+    config.outbound_proxy = Some(proxy);
+    let (ua, mut events) = sip_ua::UserAgent::start(config).await.expect("UA starts");
+    ua.register(sip_ua::Account::new(
+        &format!("sip:{proxy}"),
+        credentials,
+        300,
+    ))
+    .expect("register");
+    assert!(
+        wait_registered(&mut events).await,
+        "registered over {transport:?}"
+    );
+    (ua, events)
+}
+
+/// A carrier-side UA on UDP: its INVITEs are origination when the edge is told its
+/// address, and it takes the edge's INVITEs to the trunk.
+pub async fn carrier_ua() -> (sip_ua::UserAgent, sip_ua::UaEvents) {
+    let config = sip_ua::UaConfig::udp(
+        SocketAddr::from(([127, 0, 0, 1], free_udp_port())),
+        sip_ua::Identity {
+            user: "carrier".to_owned(),
+            domain: "127.0.0.1".to_owned(),
+            display_name: None,
+        },
+    );
+    sip_ua::UserAgent::start(config).await.expect("carrier UA")
+}
+
 /// Waits for the UA's registration to succeed; any other registration news fails.
 pub async fn wait_registered(events: &mut sip_ua::UaEvents) -> bool {
     tokio::time::timeout(WAIT, async {
