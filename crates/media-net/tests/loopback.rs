@@ -59,11 +59,6 @@ async fn srtp_call_carries_the_tone_for_opus_and_pcmu_with_no_auth_failures() {
 }
 
 /// From 600 ms to 100 ms before the end of a recording.
-fn steady(samples: &[i16], rate: u32) -> &[i16] {
-    let end = samples.len().saturating_sub((rate / 10) as usize);
-    tail(&samples[..end], rate, 500)
-}
-
 /// The longest run of exact zeros: a gap in playout.
 fn longest_silence(samples: &[i16]) -> usize {
     let mut longest = 0;

@@ -5,19 +5,11 @@ mod common;
 
 use std::time::Duration;
 
+use common::webrtc::{self, assert_connected, exchange_tones, start_tone, Exchange};
 use common::*;
 use media::audio::file::MemorySink;
 use media::audio::tone::ToneGenerator;
 use media_net::{is_webrtc_offer, LegOptions, WebRtcConfig, WebRtcLeg, WebRtcState};
-
-const CONNECT_WITHIN: Duration = Duration::from_secs(15);
-
-fn steady(samples: &[i16], rate: u32) -> &[i16] {
-    let n = samples.len();
-    let cut = (rate / 10) as usize;
-    let from = n.saturating_sub(cut * 6);
-    &samples[from..n.saturating_sub(cut)]
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webrtc_legs_connect_over_ice_and_dtls_and_carry_opus_tones_both_ways() {
@@ -36,37 +28,13 @@ async fn webrtc_legs_connect_over_ice_and_dtls_and_carry_opus_tones_both_ways() 
         .await
         .expect("answer accepted");
 
-    assert_eq!(
-        caller.connected(CONNECT_WITHIN).await,
-        WebRtcState::Connected
-    );
-    assert_eq!(
-        callee.connected(CONNECT_WITHIN).await,
-        WebRtcState::Connected
-    );
-
-    let (sink_a, heard_by_caller) = MemorySink::new(48000);
-    let (sink_b, heard_by_callee) = MemorySink::new(16000);
-    let a = caller
-        .start(
-            Box::new(ToneGenerator::new(1000.0, 48000, 8000)),
-            Box::new(sink_a),
-            LegOptions::default(),
-        )
-        .await
-        .expect("caller stream");
-    let b = callee
-        .start(
-            Box::new(ToneGenerator::new(600.0, 16000, 8000)),
-            Box::new(sink_b),
-            LegOptions::default(),
-        )
-        .await
-        .expect("callee stream");
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    let at_callee = tone_presence(steady(&heard_by_callee.samples(), 16000), 16000, 1000.0);
-    let at_caller = tone_presence(steady(&heard_by_caller.samples(), 48000), 48000, 600.0);
-    let (sa, sb) = (a.stop().await, b.stop().await);
+    assert_connected(&mut caller, &mut callee).await;
+    let Exchange {
+        at_callee,
+        at_caller,
+        caller: sa,
+        callee: sb,
+    } = exchange_tones(caller, callee, 48000, 16000).await;
     assert!(
         at_callee > 0.9 && at_caller > 0.9,
         "callee heard 1 kHz {at_callee:.2}, caller heard 600 Hz {at_caller:.2}; {sa:?} {sb:?}"
@@ -84,32 +52,9 @@ async fn dtmf_crosses_a_webrtc_leg_as_telephone_events() {
     let (mut callee, answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
     // Without waiting, as the engine does: ICE starts while devices would open.
     caller.apply_answer(answer);
-    assert_eq!(
-        caller.connected(CONNECT_WITHIN).await,
-        WebRtcState::Connected
-    );
-    assert_eq!(
-        callee.connected(CONNECT_WITHIN).await,
-        WebRtcState::Connected
-    );
-    let (sink_a, _) = MemorySink::new(48000);
-    let (sink_b, _) = MemorySink::new(48000);
-    let a = caller
-        .start(
-            Box::new(ToneGenerator::new(440.0, 48000, 8000)),
-            Box::new(sink_a),
-            LegOptions::default(),
-        )
-        .await
-        .unwrap();
-    let mut b = callee
-        .start(
-            Box::new(ToneGenerator::new(440.0, 48000, 8000)),
-            Box::new(sink_b),
-            LegOptions::default(),
-        )
-        .await
-        .unwrap();
+    assert_connected(&mut caller, &mut callee).await;
+    let (a, _) = start_tone(caller, 440.0, 48000).await;
+    let (mut b, _) = start_tone(callee, 440.0, 48000).await;
     tokio::time::sleep(Duration::from_millis(300)).await;
     a.send_dtmf('7').await.expect("telephone-event negotiated");
     let digit = tokio::time::timeout(Duration::from_secs(5), b.next_digit()).await;
@@ -153,7 +98,7 @@ async fn a_leg_whose_peer_never_takes_the_answer_does_not_connect_while_one_that
     let (mut answered, answer) = WebRtcLeg::answer(&offer, &config).await.unwrap();
     caller.accept_answer(&answer).await.unwrap();
     assert_eq!(
-        answered.connected(CONNECT_WITHIN).await,
+        answered.connected(webrtc::CONNECT_WITHIN).await,
         WebRtcState::Connected
     );
     assert_ne!(unanswered.state(), WebRtcState::Connected);

@@ -10,10 +10,9 @@ use std::net::{SocketAddr, UdpSocket};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::webrtc::{assert_connected, exchange_tones, Exchange};
 use common::*;
-use media::audio::file::MemorySink;
-use media::audio::tone::ToneGenerator;
-use media_net::{LegOptions, TurnServer, WebRtcConfig, WebRtcLeg, WebRtcState};
+use media_net::{TurnServer, WebRtcConfig, WebRtcLeg};
 
 const USER: &str = "agent1001";
 const PASSWORD: &str = "turn-secret-1234";
@@ -106,39 +105,12 @@ async fn a_leg_given_a_turn_server_allocates_a_relay_and_still_connects_and_carr
         .await
         .expect("answer");
     caller.accept_answer(&answer).await.expect("accepted");
-    assert_eq!(
-        caller.connected(Duration::from_secs(15)).await,
-        WebRtcState::Connected
-    );
-    assert_eq!(
-        callee.connected(Duration::from_secs(15)).await,
-        WebRtcState::Connected
-    );
-
-    let (sink_a, heard_by_caller) = MemorySink::new(48000);
-    let (sink_b, heard_by_callee) = MemorySink::new(48000);
-    let a = caller
-        .start(
-            Box::new(ToneGenerator::new(1000.0, 48000, 8000)),
-            Box::new(sink_a),
-            LegOptions::default(),
-        )
-        .await
-        .expect("caller stream");
-    let b = callee
-        .start(
-            Box::new(ToneGenerator::new(600.0, 48000, 8000)),
-            Box::new(sink_b),
-            LegOptions::default(),
-        )
-        .await
-        .expect("callee stream");
-    tokio::time::sleep(Duration::from_millis(2000)).await;
-    let last = |s: &[i16]| s[s.len().saturating_sub(24000)..].to_vec();
-    let at_callee = tone_presence(&last(&heard_by_callee.samples()), 48000, 1000.0);
-    let at_caller = tone_presence(&last(&heard_by_caller.samples()), 48000, 600.0);
-    a.stop().await;
-    b.stop().await;
+    assert_connected(&mut caller, &mut callee).await;
+    let Exchange {
+        at_callee,
+        at_caller,
+        ..
+    } = exchange_tones(caller, callee, 48000, 48000).await;
     assert!(
         at_callee > 0.9 && at_caller > 0.9,
         "callee heard {at_callee:.2}, caller heard {at_caller:.2}"

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod baresip;
+pub mod webrtc;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
@@ -135,6 +136,13 @@ pub async fn start_call(setup: CallSetup) -> Call {
 pub fn tail(samples: &[i16], rate: u32, ms: u32) -> &[i16] {
     let n = (rate * ms / 1000) as usize;
     &samples[samples.len().saturating_sub(n)..]
+}
+
+/// The half second of a recording before its last 100 ms: what both ends heard once
+/// the call had settled, while it still ran.
+pub fn steady(samples: &[i16], rate: u32) -> &[i16] {
+    let end = samples.len().saturating_sub((rate / 10) as usize);
+    tail(&samples[..end], rate, 500)
 }
 
 /// The share of 10 ms windows in which the tone dominates (Goertzel ratio above
