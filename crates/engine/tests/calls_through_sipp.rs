@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{config_for, engine_with, wait_view, Sipp};
+use common::{assert_nothing_kept, config_for, engine_with, wait_view, Sipp};
 use wire::{CallState, ErrorCode, Presence, RegistrationState};
 
 #[tokio::test]
@@ -76,13 +76,7 @@ async fn e2_e7_e10_a_dialled_911_carries_priority_callback_and_location_and_is_n
     .await;
     sipp.assert_passed().await;
     // E7: no history; E5: the callback window runs.
-    assert!(view.history.is_empty());
-    assert!(!dir.path().join(engine::HISTORY_FILE).exists());
-    assert!(view.recordings.is_empty());
-    assert!(
-        !dir.path().join(engine::RECORDINGS_DIR).exists(),
-        "E7: no recording"
-    );
+    assert_nothing_kept(&view, dir.path());
     let window = view.callback_window.expect("the callback window");
     assert_eq!(window.number.as_deref(), Some("+12065550100"));
 }

@@ -8,7 +8,7 @@ mod common;
 
 use std::time::Instant;
 
-use common::{config_for, engine_with, wait_view, Sipp};
+use common::{assert_nothing_kept, config_for, engine_with, wait_view, Sipp};
 use wire::{CallState, Presence};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -55,10 +55,7 @@ async fn e4_e5_e7_e10_a_911_offering_webrtc_keeps_every_emergency_rule() {
     // the WebRTC offer; any failed check fails its exit status.
     sipp.assert_passed().await;
     // E7: not kept, not recorded, although the tenant records every call.
-    assert!(view.history.is_empty());
-    assert!(!dir.path().join(engine::HISTORY_FILE).exists());
-    assert!(view.recordings.is_empty());
-    assert!(!dir.path().join(engine::RECORDINGS_DIR).exists());
+    assert_nothing_kept(&view, dir.path());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

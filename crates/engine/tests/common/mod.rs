@@ -199,6 +199,25 @@ pub fn engine_with(config: &str) -> (Engine, tempfile::TempDir) {
     (engine, dir)
 }
 
+/// E7: an emergency call left nothing behind, in the view or in the data folder:
+/// no history entry and no recording.
+pub fn assert_nothing_kept(view: &AgentView, data_dir: &Path) {
+    assert!(
+        view.history.is_empty(),
+        "E7: no history: {:?}",
+        view.history
+    );
+    assert!(
+        !data_dir.join(engine::HISTORY_FILE).exists(),
+        "E7: no history file"
+    );
+    assert!(view.recordings.is_empty(), "E7: no recording in the view");
+    assert!(
+        !data_dir.join(engine::RECORDINGS_DIR).exists(),
+        "E7: no recording"
+    );
+}
+
 /// Waits for a published view that satisfies `want`.
 pub async fn wait_view(
     engine: &Engine,
