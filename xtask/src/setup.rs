@@ -85,17 +85,24 @@ fn is_installed(package: &str) -> bool {
 
 /// `npm ci` in ui/, only when package-lock.json changed since the last install.
 pub fn ui_packages() -> anyhow::Result<()> {
-    let ui = crate::root().join("ui");
-    let lock = std::fs::read(ui.join("package-lock.json")).context("ui/package-lock.json")?;
-    let stamp = ui.join("node_modules/.xtask-lock-stamp");
+    npm_packages("ui", "ui")
+}
+
+/// `npm ci` in `dir`, only when its package-lock.json changed since the last install
+/// (a digest of it is kept in node_modules).
+fn npm_packages(dir: &str, what: &str) -> anyhow::Result<()> {
+    let root = crate::root().join(dir);
+    let lock = std::fs::read(root.join("package-lock.json"))
+        .with_context(|| format!("{dir}/package-lock.json"))?;
+    let stamp = root.join("node_modules/.xtask-lock-stamp");
     let want = fresh::digest(&lock);
     if std::fs::read_to_string(&stamp).ok().as_deref() == Some(want.as_str()) {
-        println!("==> ui packages: up to date");
+        println!("==> {what} packages: up to date");
         return Ok(());
     }
     exec::step(
-        "install ui packages",
-        exec::npm(&["ci", "--no-audit", "--no-fund"]),
+        &format!("install {what} packages"),
+        exec::npm_in(dir, &["ci", "--no-audit", "--no-fund"]),
     )?;
     std::fs::write(&stamp, want).context("cannot write the npm stamp")?;
     Ok(())
@@ -106,17 +113,8 @@ pub fn ui_packages() -> anyhow::Result<()> {
 /// source.
 pub fn browser_peer() -> anyhow::Result<()> {
     const DIR: &str = "tests/browser-peer";
+    npm_packages(DIR, "browser-peer")?;
     let dir = crate::root().join(DIR);
-    let lock = std::fs::read(dir.join("package-lock.json")).context("browser-peer lock")?;
-    let stamp = dir.join("node_modules/.xtask-lock-stamp");
-    let want = fresh::digest(&lock);
-    if std::fs::read_to_string(&stamp).ok().as_deref() != Some(want.as_str()) {
-        exec::step(
-            "install browser-peer packages",
-            exec::npm_in(DIR, &["ci", "--no-audit", "--no-fund"]),
-        )?;
-        std::fs::write(&stamp, want).context("cannot write the npm stamp")?;
-    }
     let sources = ["peer.js", "package-lock.json"].map(|s| dir.join(s));
     if fresh::is_newer_than(&dir.join("dist/peer.js"), sources) {
         println!("==> browser peer: up to date");
