@@ -254,11 +254,7 @@ fn agent_leg(
     }
     let destination = match binding.flow {
         Some(flow) => SipAddr {
-            r#type: Some(if flow.secure {
-                rsipstack::sip::transport::Transport::Wss
-            } else {
-                rsipstack::sip::transport::Transport::Ws
-            }),
+            r#type: Some(rsipstack::sip::transport::Transport::Ws),
             addr: flow.peer.into(),
         },
         None => uri.host_with_port.clone().into(),

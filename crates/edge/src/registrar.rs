@@ -17,8 +17,6 @@ pub const MAX_EXPIRES_S: u32 = 3600;
 /// and its Contact names a `*.invalid` host.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Flow {
-    /// WSS rather than WS.
-    pub secure: bool,
     /// The connection's far end, as the edge's transport layer keys it.
     pub peer: SocketAddr,
     /// A browser-like endpoint, which takes WebRTC media only: its Contact has no
@@ -159,12 +157,10 @@ mod tests {
         let mut r = Registrar::new();
         let c = "sip:x7k2@df7jal23ls0d.invalid;transport=ws";
         let first = Flow {
-            secure: false,
             peer: "127.0.0.1:40001".parse().unwrap(),
             webrtc_only: true,
         };
         let second = Flow {
-            secure: false,
             peer: "127.0.0.1:40002".parse().unwrap(),
             webrtc_only: true,
         };

@@ -235,14 +235,12 @@ async fn open_websocket(
 /// false: it is the REGISTER's Contact that tells).
 pub(crate) fn websocket_flow(tx: &Transaction) -> Option<Flow> {
     let remote = tx.connection.as_ref()?.get_remote_addr()?;
-    let secure = match remote.r#type {
-        Some(Transport::Ws) => false,
-        Some(Transport::Wss) => true,
-        _ => return None,
-    };
+    // WSS arrives here as WS too: `wss` ends TLS in front of the WS listener.
+    if !matches!(remote.r#type, Some(Transport::Ws | Transport::Wss)) {
+        return None;
+    }
     let peer = remote.get_socketaddr().ok()?;
     Some(Flow {
-        secure,
         peer,
         webrtc_only: false,
     })

@@ -108,30 +108,9 @@ impl MediaPlan {
     /// Opus; the stream reads the real agreement from the peer connection.
     fn settle_webrtc(&mut self) {
         self.webrtc = true;
-        self.negotiated = Some(Negotiated {
-            remote_address: "0.0.0.0".into(),
-            remote_port: 9,
-            codec: sdp::Codec {
-                payload_type: 111,
-                encoding: "opus".into(),
-                clock_rate: 48000,
-                channels: 2,
-                fmtp: None,
-            },
-            receive_codecs: Vec::new(),
-            // Keypad digits go in the media as RFC 4733 events: every WebRTC stack
-            // offers telephone-event at 48 kHz (the stream checks the answer kept it).
-            telephone_event: Some(sdp::Codec {
-                payload_type: 110,
-                encoding: "telephone-event".into(),
-                clock_rate: 48000,
-                channels: 1,
-                fmtp: Some("0-16".into()),
-            }),
-            direction: Direction::SendRecv,
-            srtp: None,
-            rtcp_mux: true,
-        });
+        // Keypad digits go in the media as RFC 4733 events (the stream checks the
+        // peer's answer kept telephone-event).
+        self.negotiated = Some(WebRtcLeg::offered_agreement());
     }
 
     /// A plan without sockets (port 9), the base of a WebRTC plan.

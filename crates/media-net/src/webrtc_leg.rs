@@ -317,15 +317,30 @@ impl WebRtcLeg {
                 })
             })
             .cloned();
-        Ok(Negotiated {
-            remote_address: "0.0.0.0".into(),
-            remote_port: 9,
-            codec: opus.clone(),
-            receive_codecs: vec![opus],
-            telephone_event,
-            direction: Direction::SendRecv,
-            srtp: None,
-            rtcp_mux: true,
-        })
+        Ok(agreement(opus, telephone_event))
+    }
+
+    /// The agreement a peer reaches that takes our codecs as we offer them (Opus and
+    /// telephone-event at 48 kHz): what a caller shows and decides on before the
+    /// stream reads the real one from the settled descriptions.
+    pub fn offered_agreement() -> Negotiated {
+        let ours: Vec<media::sdp::Codec> = peer::codecs().iter().map(peer::sdp_codec).collect();
+        let opus = ours[0].clone();
+        let telephone_event = ours.iter().find(|c| c.is_telephone_event()).cloned();
+        agreement(opus, telephone_event)
+    }
+}
+
+/// What the session needs of a WebRTC agreement; ICE owns the address.
+fn agreement(opus: media::sdp::Codec, telephone_event: Option<media::sdp::Codec>) -> Negotiated {
+    Negotiated {
+        remote_address: "0.0.0.0".into(),
+        remote_port: 9,
+        codec: opus.clone(),
+        receive_codecs: vec![opus],
+        telephone_event,
+        direction: Direction::SendRecv,
+        srtp: None,
+        rtcp_mux: true,
     }
 }

@@ -152,6 +152,21 @@ fn media_engine() -> Result<MediaEngine, MediaNetError> {
     Ok(engine)
 }
 
+/// One of [`codecs`] as our SDP types name it (`audio/opus` is `opus`).
+pub(crate) fn sdp_codec(c: &RTCRtpCodecParameters) -> media::sdp::Codec {
+    let mime = &c.rtp_codec.mime_type;
+    media::sdp::Codec {
+        payload_type: c.payload_type,
+        encoding: mime
+            .split_once('/')
+            .map_or(mime.as_str(), |(_, name)| name)
+            .to_owned(),
+        clock_rate: c.rtp_codec.clock_rate,
+        channels: c.rtp_codec.channels as u8,
+        fmtp: Some(c.rtp_codec.sdp_fmtp_line.clone()).filter(|f| !f.is_empty()),
+    }
+}
+
 /// Opus as WebRTC signals it (RFC 7587), for our track.
 fn opus() -> RTCRtpCodec {
     codecs().remove(0).rtp_codec
